@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// The two README commands: `npm start` (Jupyter on notebooks/ with the scalinglab kernel) and
+// `npm test` (every test layer). Each step checks first and does nothing when it is already done,
+// so both commands are fast on a machine that is set up. Plain Node, no dependencies: it runs
+// before `npm ci`.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const os = require('os');
+const { spawnSync, spawn } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const mode = args.includes('--start') ? 'start' : args.includes('--test') ? 'test' : 'setup';
+const passThrough = args.filter((a) => a !== '--start' && a !== '--test');
+
+const DEBIAN_JUPYTER = ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-jupyter-kernel-test'];
+const DEBIAN_BROWSER = ['chromium'];
+
+function log(msg) { process.stderr.write(`[scalinglab] ${msg}\n`); }
+function fail(msg) { log(msg); process.exit(1); }
+function run(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', cwd: ROOT, ...opts });
+  if (r.status !== 0) fail(`'${cmd} ${cmdArgs.join(' ')}' failed (exit ${r.status ?? r.signal}).`);
+}
+function quiet(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { encoding: 'utf8', cwd: ROOT });
+  return { ok: r.status === 0, out: (r.stdout || '') + (r.stderr || '') };
+}
+function newestMtime(dir, filter) {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, filter));
+    else if (!filter || filter(p)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+function mtime(p) { return fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0; }
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = fs.existsSync('/usr/bin/apt-get');
+
+// 1. Node modules: `npm ci` when node_modules is missing or older than the lock file.
+function ensureNodeModules() {
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  if (mtime(marker) >= mtime(path.join(ROOT, 'package-lock.json')) && fs.existsSync(path.join(ROOT, 'node_modules', 'tslab'))) return;
+  log('installing Node modules (npm ci) ...');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+// 2. Build: dist/ (the package) and build/ (tests and benches), when a source is newer than the output.
+function ensureBuild() {
+  const srcNewest = Math.max(newestMtime(path.join(ROOT, 'src')), mtime(path.join(ROOT, 'tsconfig.json')));
+  if (srcNewest > mtime(path.join(ROOT, 'dist', '.stamp'))) {
+    log('building the package (tsc) ...');
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+    fs.writeFileSync(path.join(ROOT, 'dist', '.stamp'), new Date().toISOString());
+  }
+  // Notebooks import the package by name: node_modules/scalinglab points at this folder.
+  const link = path.join(ROOT, 'node_modules', 'scalinglab');
+  let linked = false;
+  try { linked = fs.realpathSync(link) === fs.realpathSync(ROOT); } catch { linked = false; }
+  if (!linked) {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync('..', link, 'dir');
+  }
+}
+function ensureTestBuild() {
+  const newest = Math.max(
+    newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'test')), newestMtime(path.join(ROOT, 'bench')),
+    mtime(path.join(ROOT, 'tsconfig.test.json')));
+  if (newest > mtime(path.join(ROOT, 'build', '.stamp'))) {
+    log('building tests (tsc -p tsconfig.test.json) ...');
+    fs.rmSync(path.join(ROOT, 'build', 'test'), { recursive: true, force: true });
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']);
+    fs.writeFileSync(path.join(ROOT, 'build', '.stamp'), new Date().toISOString());
+  }
+}
+
+// 3. Jupyter: a Python that imports notebook, nbclient and jupyter_client.
+function findJupyterPython() {
+  const candidates = [process.env.SCALINGLAB_PYTHON, '/usr/bin/python3', 'python3', 'python'].filter(Boolean);
+  for (const py of candidates) {
+    if (quiet(py, ['-c', 'import notebook, nbclient, nbformat, jupyter_client']).ok) return py;
+  }
+  return null;
+}
+function aptInstall(pkgs) {
+  log(`installing Debian packages: ${pkgs.join(' ')} ...`);
+  run('apt-get', ['update', '-qq'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+function ensureJupyter() {
+  let py = findJupyterPython();
+  if (py) return py;
+  if (isRoot && hasApt) {
+    aptInstall(DEBIAN_JUPYTER);
+    py = findJupyterPython();
+    if (py) return py;
+  }
+  fail([
+    'Jupyter (notebook, nbclient, jupyter_client) was not found for any of /usr/bin/python3, python3, python.',
+    'Install it, then run this command again:',
+    '  Debian/Ubuntu:  sudo apt-get install -y ' + DEBIAN_JUPYTER.join(' '),
+    '  pip:            python3 -m pip install notebook nbclient nbconvert jupyter_client',
+    'or point SCALINGLAB_PYTHON at a Python that has them.',
+  ].join('\n'));
+}
+
+// 4. Kernel spec: kernels/scalinglab/kernel.json with this machine's node and this folder filled in.
+function kernelSpecDir() { return path.join(ROOT, 'build', 'jupyter', 'kernels', 'scalinglab'); }
+function writeKernelSpec() {
+  const src = path.join(ROOT, 'kernels', 'scalinglab');
+  const dst = kernelSpecDir();
+  fs.mkdirSync(dst, { recursive: true });
+  for (const f of fs.readdirSync(src)) {
+    let text = fs.readFileSync(path.join(src, f));
+    if (f === 'kernel.json') {
+      text = Buffer.from(text.toString('utf8')
+        .replaceAll('{node}', process.execPath.replaceAll('\\', '\\\\'))
+        .replaceAll('{project}', ROOT.replaceAll('\\', '\\\\')));
+    }
+    fs.writeFileSync(path.join(dst, f), text);
+  }
+  return dst;
+}
+function registerKernel(py) {
+  const dst = writeKernelSpec();
+  const list = quiet(py, ['-m', 'jupyter', 'kernelspec', 'list', '--json']);
+  let current = null;
+  try { current = JSON.parse(list.out.slice(list.out.indexOf('{'))).kernelspecs.scalinglab; } catch { current = null; }
+  const wanted = fs.readFileSync(path.join(dst, 'kernel.json'), 'utf8');
+  if (current && current.resource_dir) {
+    try { if (fs.readFileSync(path.join(current.resource_dir, 'kernel.json'), 'utf8') === wanted) return; } catch { /* reinstall */ }
+  }
+  log('registering the scalinglab kernel with Jupyter (--user) ...');
+  run(py, ['-m', 'jupyter', 'kernelspec', 'install', '--user', '--replace', '--name', 'scalinglab', dst]);
+}
+
+// 5. Chromium for the browser tests.
+function findChromium() {
+  for (const c of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean)) {
+    if (fs.existsSync(c)) return c;
+  }
+  return null;
+}
+function ensureChromium() {
+  if (findChromium()) return findChromium();
+  if (isRoot && hasApt) { aptInstall(DEBIAN_BROWSER); return findChromium(); }
+  fail('Chromium is needed for the browser tests: sudo apt-get install -y chromium (or set CHROMIUM_PATH).');
+}
+
+function main() {
+  ensureNodeModules();
+  ensureBuild();
+  if (mode === 'setup') return;
+  const py = ensureJupyter();
+  if (mode === 'start') {
+    registerKernel(py);
+    const nbArgs = ['-m', 'notebook', `--notebook-dir=${path.join(ROOT, 'notebooks')}`];
+    if (isRoot) nbArgs.push('--allow-root');
+    log(`starting Jupyter Notebook on notebooks/ (kernel "TypeScript (scalinglab)") ...`);
+    const child = spawn(py, [...nbArgs, ...passThrough], { stdio: 'inherit', cwd: ROOT });
+    const stop = (sig) => child.kill(sig);
+    process.on('SIGINT', stop); process.on('SIGTERM', stop);
+    child.on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  // test
+  ensureTestBuild();
+  writeKernelSpec();
+  const chromium = ensureChromium();
+  const env = {
+    ...process.env,
+    SCALINGLAB_PYTHON: py,
+    SCALINGLAB_CHROMIUM: chromium,
+    JUPYTER_PATH: [path.join(ROOT, 'build', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+  };
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-tests.js'), ...passThrough], { stdio: 'inherit', cwd: ROOT, env });
+  process.exit(r.status ?? 1);
+}
+
+main();

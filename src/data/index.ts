@@ -1,0 +1,2 @@
+export { toDataFrame, isDataFrame } from './frame';
+export type { Columns } from './frame';

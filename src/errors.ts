@@ -1,0 +1,35 @@
+/**
+ * The package's one error class. Every check on user input throws it before any solver or
+ * training loop runs, with a message that names the column, row or option and says how to fix it.
+ */
+export class ScalingLabError extends Error {
+  /** Short machine-readable kind, e.g. 'missing-column', 'bad-value', 'unknown-option'. */
+  readonly code: string;
+  /** What to do about it, when there is a concrete fix. Already part of `message`. */
+  readonly hint?: string;
+
+  constructor(code: string, message: string, hint?: string) {
+    super(hint ? `${message}\n  How to fix: ${hint}` : message);
+    this.name = 'ScalingLabError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Throws a ScalingLabError for option keys that the function does not know. */
+export function checkOptionKeys(fn: string, options: object | undefined, known: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object') {
+    throw new ScalingLabError('bad-option', `${fn}: options must be an object, got ${typeof options}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      const close = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.startsWith(key) || key.startsWith(k));
+      throw new ScalingLabError(
+        'unknown-option',
+        `${fn}: unknown option '${key}'.`,
+        close ? `did you mean '${close}'? Known options: ${known.join(', ')}.` : `known options are: ${known.join(', ')}.`,
+      );
+    }
+  }
+}

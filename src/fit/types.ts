@@ -1,0 +1,88 @@
+import type { DataFrame } from 'danfojs-node';
+
+/**
+ * The result types shared by fitting, frontier, recipes and the notebook layer. Fits follow lmfit:
+ * named parameters, each fixed, bounded or tied, with standard error and confidence interval.
+ */
+
+/** Which physical quantity a law variable stands for (the paper's vocabulary). */
+export type Role = 'width' | 'depth' | 'tokens' | 'time' | 'steps' | 'params' | 'flops' | 'loss' | 'other';
+
+/** One fitted parameter, as lmfit reports it. */
+export interface ParamEstimate {
+  name: string;
+  value: number;
+  /** Asymptotic standard error from the curvature of the objective; null when fixed or not estimable. */
+  stderr: number | null;
+  /** 95% interval: bootstrap percentiles when a bootstrap was run, else value +/- 1.96 stderr. */
+  ci: [number, number] | null;
+  fixed: boolean;
+  /** Set when the parameter is tied to an expression of other parameters. */
+  tiedTo?: string;
+  bounds?: [number, number];
+}
+
+/** How the fit was scored: least squares or Huber on log-loss residuals, summed over points. */
+export type Objective = 'lsq' | { huber: number };
+
+/** The fixed-versus-free exponent comparison of `fitUniversal(..., { exponents: 'free' })`. */
+export interface UniversalityTest {
+  /** Free exponents with their CIs. */
+  exponents: Record<string, ParamEstimate>;
+  /** The universal values they are tested against. */
+  universal: Record<string, number>;
+  /** Likelihood-ratio statistic 2 (logLik_free - logLik_fixed) on the same points and objective. */
+  statistic: number;
+  /** Degrees of freedom (number of freed exponents). */
+  df: number;
+  pValue: number;
+  /** AIC_fixed - AIC_free and BIC_fixed - BIC_free: positive favours the free fit. */
+  deltaAIC: number;
+  deltaBIC: number;
+  /** A sentence saying whether the data are consistent with the universal exponents. */
+  verdict: string;
+}
+
+/** What any fit (fitUniversal, fitLaw) returns. */
+export interface FitResult {
+  kind: 'fit';
+  /** The law as an expression, e.g. 'L0 + c_m / m + c_l / l + c_D * D^(-1/3)'. */
+  law: string;
+  /** Built-in law name when one was used: 'universal', 'chinchilla', 'kaplan'; else null. */
+  lawName: string | null;
+  /** Law variable -> role, e.g. { m: 'width', l: 'depth', D: 'tokens' } or { N: 'params', D: 'tokens' }. */
+  roles: Record<string, Role>;
+  /** Law variable -> data column used, and the loss column: { m: 'd_model', ..., loss: 'loss' }. */
+  columns: Record<string, string>;
+  /** Every parameter, fitted or fixed or tied. */
+  params: Record<string, ParamEstimate>;
+  /** Universal form only: { L0, width: c_m, depth: c_l, time: c_D } in raw units. */
+  coefficients?: { L0: number; width: number; depth: number; time: number };
+  /** Universal form only: the exponents used (fixed or fitted). */
+  exponents?: { width: number; depth: number; time: number };
+  objective: number;
+  objectiveKind: Objective;
+  /** True only if the best run met its convergence test. */
+  converged: boolean;
+  iterations: number;
+  gradientNorm: number;
+  /** Points used, and those excluded with the reason. */
+  n: number;
+  excluded: { rows: number[]; reason: string };
+  residuals: { rmsLog: number; maxAbsLog: number; meanAbsRelative: number };
+  logLik: number;
+  aic: number;
+  bic: number;
+  /** Parameter draws from the bootstrap (resampled by run), when one was run. */
+  bootstrap?: { samples: Record<string, number[]>; resamples: number; seed: number };
+  universality?: UniversalityTest;
+  /** The points as fitted: law variable values, loss, and whether each point was included. */
+  data: { variables: Record<string, number[]>; loss: number[]; included: boolean[] };
+  /** Loss predicted by the fitted law; rows use law variable names or data column names or roles. */
+  predict(rows: Array<Record<string, number>>): number[];
+  /** Evaluates the law at one point given by law variable name, with optional parameter overrides. */
+  evaluate(vars: Record<string, number>, params?: Record<string, number>): number;
+  table(): DataFrame;
+  summary(): string;
+  toJSON(): object;
+}
