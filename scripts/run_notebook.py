@@ -73,6 +73,11 @@ def main():
         failure = ("timeout", err)
     except DeadKernelError as err:
         failure = ("dead kernel", err)
+    except Exception as err:  # e.g. NoSuchKernel: nothing ran
+        print(f"{a.notebook}: could not run in kernel '{a.kernel}': {type(err).__name__}: {err}\n"
+              "  How to fix: register the kernel with `npm start` (or run through `npm test`, which sets JUPYTER_PATH).",
+              file=sys.stderr)
+        sys.exit(2)
     seconds = time.time() - started
 
     report = {"notebook": a.notebook, "seconds": round(seconds, 2), "cells": [], "ok": True}

@@ -1,0 +1,64 @@
+// Layer 2: every notebook in notebooks/ runs top to bottom in the scalinglab kernel, headless.
+// A cell that errors, or a code cell that shows nothing (unless tagged 'no-output'), fails the test
+// with a message naming the notebook and the cell.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, OUTPUT_DIR, runNotebook, writeNotebook } from '../helpers/notebooks';
+
+const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
+const notebooks = fs.readdirSync(NOTEBOOK_DIR).filter((f) => f.endsWith('.ipynb')).sort();
+
+test('notebooks/ holds the quickstart notebook', () => {
+  assert.ok(notebooks.includes('00-quickstart.ipynb'), `found: ${notebooks.join(', ')}`);
+});
+
+const timings: string[] = [];
+for (const name of notebooks) {
+  test(`notebook ${name} runs without errors in the scalinglab kernel`, () => {
+    const r = runNotebook(path.join(NOTEBOOK_DIR, name));
+    timings.push(`${name}: ${r.report?.seconds ?? '?'} s`);
+    assert.equal(r.status, 0, `notebook ${name} failed:\n${r.stderr}`);
+    assert.ok(r.report?.ok, `no report for ${name}: ${r.stderr}`);
+  });
+}
+
+test('timing of the notebook suite', () => {
+  const total = timings.reduce((s, t) => s + (Number(t.split(': ')[1]?.split(' ')[0]) || 0), 0);
+  console.log(`notebook times:\n  ${timings.join('\n  ')}\n  total: ${total.toFixed(1)} s`);
+  assert.ok(timings.length === notebooks.length);
+});
+
+test('the quickstart notebook shows the DataFrame and a value computed from it', () => {
+  const executed = JSON.parse(fs.readFileSync(path.join(OUTPUT_DIR, 'notebooks', '00-quickstart.ipynb'), 'utf8'));
+  const text = executed.cells.filter((c: { cell_type: string }) => c.cell_type === 'code')
+    .flatMap((c: { outputs: Array<{ text?: string | string[] }> }) => c.outputs.map((o) => [o.text ?? ''].flat().join('')));
+  assert.match(text.join('\n'), /scalinglab loaded/);
+  assert.match(text.join('\n'), /width[\s\S]*loss/);
+  // mean of 3.52, 3.31, 3.20, 3.14 (arithmetic) = 3.2925
+  assert.match(text[text.length - 1], /3\.2925/);
+});
+
+test('a broken cell fails the notebook test with a message naming the notebook and the cell, not hidden by later cells', () => {
+  const nb = writeNotebook(path.join(OUTPUT_DIR, 'broken', 'broken.ipynb'), [
+    { source: 'const a = 1;\nconsole.log(a)' },
+    { source: 'console.log("cell 1 ok")' },
+    { source: 'throw new Error("deliberately broken")' },
+    { source: '1 + 1' },
+    { source: 'const b = 2;', tags: ['no-output'] },
+  ]);
+  const r = runNotebook(nb, { outName: 'broken.ipynb' });
+  assert.notEqual(r.status, 0, 'the broken notebook passed');
+  assert.match(r.stderr, /broken\.ipynb: cell 2 .*deliberately broken/s);
+});
+
+test('a cell that shows nothing fails unless it is tagged no-output', () => {
+  const nb = writeNotebook(path.join(OUTPUT_DIR, 'broken', 'silent.ipynb'), [
+    { source: 'const quiet = 1;', tags: ['no-output'] },
+    { source: 'const forgotten = 2;' },
+  ]);
+  const r = runNotebook(nb, { outName: 'silent.ipynb' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /silent\.ipynb: cell 1 .*produced no output/);
+});
