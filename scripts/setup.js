@@ -109,33 +109,21 @@ function ensureJupyter() {
 }
 
 // 4. Kernel spec: kernels/scalinglab/kernel.json with this machine's node and this folder filled in.
-function kernelSpecDir() { return path.join(ROOT, 'build', 'jupyter', 'kernels', 'scalinglab'); }
+const kernelInstaller = require(path.join(ROOT, 'bin', 'scalinglab-install-kernel.js'));
 function writeKernelSpec() {
-  const src = path.join(ROOT, 'kernels', 'scalinglab');
-  const dst = kernelSpecDir();
-  fs.mkdirSync(dst, { recursive: true });
-  for (const f of fs.readdirSync(src)) {
-    let text = fs.readFileSync(path.join(src, f));
-    if (f === 'kernel.json') {
-      text = Buffer.from(text.toString('utf8')
-        .replaceAll('{node}', process.execPath.replaceAll('\\', '\\\\'))
-        .replaceAll('{project}', ROOT.replaceAll('\\', '\\\\')));
-    }
-    fs.writeFileSync(path.join(dst, f), text);
-  }
-  return dst;
+  const dst = path.join(ROOT, 'build', 'jupyter', 'kernels', 'scalinglab');
+  return { dir: dst, json: kernelInstaller.writeKernelSpec(dst) };
 }
 function registerKernel(py) {
-  const dst = writeKernelSpec();
+  const { json } = writeKernelSpec();
   const list = quiet(py, ['-m', 'jupyter', 'kernelspec', 'list', '--json']);
   let current = null;
   try { current = JSON.parse(list.out.slice(list.out.indexOf('{'))).kernelspecs.scalinglab; } catch { current = null; }
-  const wanted = fs.readFileSync(path.join(dst, 'kernel.json'), 'utf8');
   if (current && current.resource_dir) {
-    try { if (fs.readFileSync(path.join(current.resource_dir, 'kernel.json'), 'utf8') === wanted) return; } catch { /* reinstall */ }
+    try { if (fs.readFileSync(path.join(current.resource_dir, 'kernel.json'), 'utf8') === json) return; } catch { /* reinstall */ }
   }
   log('registering the scalinglab kernel with Jupyter (--user) ...');
-  run(py, ['-m', 'jupyter', 'kernelspec', 'install', '--user', '--replace', '--name', 'scalinglab', dst]);
+  kernelInstaller.installKernel({ python: py, scope: ['--user'], quiet: true });
 }
 
 // 5. Chromium for the browser tests.
