@@ -1,2 +1,6 @@
 export { toDataFrame, isDataFrame } from './frame';
 export type { Columns } from './frame';
+export { datasets } from './datasets';
+export type { Dataset, DatasetMeta, DatasetOptions } from './datasets';
+export { parseCSV, readCSV } from './csv';
+export { toColumns, ROLE_ALIASES } from './columns';

@@ -78,6 +78,12 @@ export interface FitResult {
   universality?: UniversalityTest;
   /** The points as fitted: law variable values, loss, and whether each point was included. */
   data: { variables: Record<string, number[]>; loss: number[]; included: boolean[] };
+  /** Things the user should know: non-convergence, parameters at a bound, estimability (also in summary()). */
+  warnings?: string[];
+  /** Human-readable exclusion description and the data column used for each role, for reports. */
+  notes?: { exclusions: string; columns: string };
+  /** Covariance of the free parameters (asymptotic), by name, when it could be estimated. */
+  covariance?: { names: string[]; matrix: number[][] } | null;
   /** Loss predicted by the fitted law; rows use law variable names or data column names or roles. */
   predict(rows: Array<Record<string, number>>): number[];
   /** Evaluates the law at one point given by law variable name, with optional parameter overrides. */

@@ -1,0 +1,176 @@
+import { cholSolve } from './linalg';
+import { irlsWeight, psi, rho } from './huber';
+
+/**
+ * Levenberg-Marquardt on log-loss residuals r_i = log y_i - log f_i(theta), for least squares or a
+ * summed Huber objective (Huber handled by IRLS weights psi(r)/r, the quadratic majoriser, so each
+ * accepted step decreases the true objective). Box bounds by projection. No allocation per
+ * iteration: all buffers live in an LMWorkspace that is reused across starts.
+ */
+export interface LMProblem {
+  n: number;
+  p: number;
+  logy: Float64Array;
+  /** Writes f (must be > 0) and J = df/dtheta (n x p, row-major); returns false if f is invalid. */
+  model(theta: Float64Array, f: Float64Array, J: Float64Array): boolean;
+  /** Model values only (cheaper, used for trial steps); defaults to model(). */
+  value?(theta: Float64Array, f: Float64Array): boolean;
+  lower?: Float64Array;
+  upper?: Float64Array;
+}
+
+export interface LMOptions {
+  /** Huber delta; Infinity for least squares. */
+  delta: number;
+  /** Per-point weights (bootstrap counts); null = all 1. */
+  weights?: Float64Array | null;
+  /** Iteration cap (default 200). A run that hits it is reported as not converged. */
+  maxIter?: number;
+  /**
+   * Convergence: the Gauss-Newton decrement g' M^-1 g / 2 is at most ftol times the objective
+   * (default 1e-10). Scale-free, so averaging or summing the objective does not change when the
+   * solver stops (the L-BFGS-B pitfall of an absolute gradient tolerance).
+   */
+  ftol?: number;
+  /** Abandon a start whose objective is still above this after `screenIter` iterations (grid speed). */
+  abandonAbove?: number;
+  screenIter?: number;
+}
+
+export interface LMResult {
+  objective: number;
+  iterations: number;
+  converged: boolean;
+  /** Infinity norm of the projected gradient in the fitting parameterisation. */
+  gradientNorm: number;
+  reason: 'converged' | 'max-iterations' | 'stalled' | 'invalid-start' | 'abandoned';
+}
+
+export class LMWorkspace {
+  f: Float64Array; ft: Float64Array; J: Float64Array; r: Float64Array;
+  M: Float64Array; A: Float64Array; g: Float64Array; step: Float64Array; trial: Float64Array; chol: Float64Array;
+  constructor(public n: number, public p: number) {
+    this.f = new Float64Array(n); this.ft = new Float64Array(n); this.J = new Float64Array(n * p); this.r = new Float64Array(n);
+    this.M = new Float64Array(p * p); this.A = new Float64Array(p * p); this.g = new Float64Array(p);
+    this.step = new Float64Array(p); this.trial = new Float64Array(p); this.chol = new Float64Array(p * p);
+  }
+}
+
+/** Objective value sum_i w_i rho(log y_i - log f_i); Infinity if any f is not positive and finite. */
+export function objectiveOf(logy: Float64Array, f: Float64Array, delta: number, w: Float64Array | null | undefined): number {
+  let s = 0;
+  const n = logy.length;
+  for (let i = 0; i < n; i++) {
+    const fi = f[i];
+    if (!(fi > 0) || fi === Infinity) return Infinity;
+    const wi = w ? w[i] : 1;
+    if (wi === 0) continue;
+    s += wi * rho(logy[i] - Math.log(fi), delta);
+  }
+  return s;
+}
+
+/** Minimises from theta (updated in place). */
+export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, ws: LMWorkspace): LMResult {
+  const { n, p, logy } = prob;
+  const delta = opts.delta, w = opts.weights ?? null;
+  const maxIter = opts.maxIter ?? 200, ftol = opts.ftol ?? 1e-10;
+  const { f, ft, J, r, M, A, g, step, trial, chol } = ws;
+  const lo = prob.lower, hi = prob.upper;
+  const value = prob.value ? prob.value.bind(prob) : (t: Float64Array, out: Float64Array) => prob.model(t, out, J);
+  project(theta, lo, hi, p);
+  if (!prob.model(theta, f, J)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
+  let obj = objectiveOf(logy, f, delta, w);
+  if (!Number.isFinite(obj)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
+  let lambda = 1e-3;
+  let gnorm = NaN;
+  for (let iter = 0; iter < maxIter; iter++) {
+    // Normal equations of the IRLS-weighted linearisation; dr/dtheta = -J/f.
+    M.fill(0); g.fill(0);
+    for (let i = 0; i < n; i++) {
+      const wi = w ? w[i] : 1;
+      if (wi === 0) continue;
+      const ri = logy[i] - Math.log(f[i]);
+      r[i] = ri;
+      const u = wi * irlsWeight(ri, delta), ps = wi * psi(ri, delta), inv = 1 / f[i];
+      const row = i * p;
+      for (let a = 0; a < p; a++) {
+        const ja = J[row + a] * inv;
+        g[a] -= ps * ja;
+        const uja = u * ja;
+        for (let b = 0; b <= a; b++) M[a * p + b] += uja * J[row + b] * inv;
+      }
+    }
+    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) M[b * p + a] = M[a * p + b];
+    // Projected gradient: components pushing against an active bound do not count.
+    gnorm = 0;
+    for (let a = 0; a < p; a++) {
+      const atLo = lo && theta[a] <= lo[a] && g[a] > 0, atHi = hi && theta[a] >= hi[a] && g[a] < 0;
+      if (atLo || atHi) { trial[a] = 0; continue; }
+      trial[a] = g[a];
+      gnorm = Math.max(gnorm, Math.abs(g[a]));
+    }
+    // Convergence test on the Gauss-Newton decrement (relative to the objective).
+    if (decrement(M, trial, p, A, step, chol) <= ftol * obj + 1e-300) {
+      return { objective: obj, iterations: iter, converged: true, gradientNorm: gnorm, reason: 'converged' };
+    }
+    if (opts.abandonAbove !== undefined && iter === (opts.screenIter ?? 10) && obj > opts.abandonAbove) {
+      return { objective: obj, iterations: iter, converged: false, gradientNorm: gnorm, reason: 'abandoned' };
+    }
+    let accepted = false;
+    for (let tries = 0; tries < 30; tries++) {
+      for (let a = 0; a < p; a++) {
+        for (let b = 0; b < p; b++) A[a * p + b] = M[a * p + b];
+        A[a * p + a] += lambda * Math.max(M[a * p + a], 1e-12 * (1 + Math.abs(M[a * p + a])));
+        step[a] = -g[a];
+      }
+      if (!cholSolve(A, step, p, step, chol)) { lambda *= 10; continue; }
+      for (let a = 0; a < p; a++) trial[a] = theta[a] + step[a];
+      project(trial, lo, hi, p);
+      const ok = value(trial, ft);
+      const objT = ok ? objectiveOf(logy, ft, delta, w) : Infinity;
+      if (objT < obj) {
+        theta.set(trial);
+        obj = objT;
+        lambda = Math.max(lambda / 5, 1e-12);
+        accepted = true;
+        break;
+      }
+      lambda *= 8;
+      if (lambda > 1e16) break;
+    }
+    if (!accepted) {
+      // No step decreases the objective even with heavy damping: a stationary point up to rounding.
+      // Converged only if the decrement is tiny on an absolute relative scale.
+      const ok = decrement(M, trialFromGrad(g, theta, lo, hi, p, trial), p, A, step, chol) <= 1e-8 * obj + 1e-300;
+      return { objective: obj, iterations: iter + 1, converged: ok, gradientNorm: gnorm, reason: ok ? 'converged' : 'stalled' };
+    }
+    if (!prob.model(theta, f, J)) return { objective: Infinity, iterations: iter + 1, converged: false, gradientNorm: NaN, reason: 'stalled' };
+  }
+  return { objective: obj, iterations: maxIter, converged: false, gradientNorm: gnorm, reason: 'max-iterations' };
+}
+
+function trialFromGrad(g: Float64Array, theta: Float64Array, lo: Float64Array | undefined, hi: Float64Array | undefined, p: number, out: Float64Array): Float64Array {
+  for (let a = 0; a < p; a++) {
+    const atLo = lo && theta[a] <= lo[a] && g[a] > 0, atHi = hi && theta[a] >= hi[a] && g[a] < 0;
+    out[a] = atLo || atHi ? 0 : g[a];
+  }
+  return out;
+}
+
+/** g' M^-1 g / 2 with a small ridge (M may be singular in directions the data do not determine). */
+function decrement(M: Float64Array, g: Float64Array, p: number, A: Float64Array, x: Float64Array, chol: Float64Array): number {
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < p; b++) A[a * p + b] = M[a * p + b];
+    A[a * p + a] += 1e-10 * M[a * p + a] + 1e-300;
+  }
+  if (!cholSolve(A, g, p, x, chol)) return Infinity;
+  let s = 0;
+  for (let a = 0; a < p; a++) s += g[a] * x[a];
+  return 0.5 * s;
+}
+
+function project(t: Float64Array, lo: Float64Array | undefined, hi: Float64Array | undefined, p: number): void {
+  if (lo) for (let a = 0; a < p; a++) if (t[a] < lo[a]) t[a] = lo[a];
+  if (hi) for (let a = 0; a < p; a++) if (t[a] > hi[a]) t[a] = hi[a];
+}

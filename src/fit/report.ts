@@ -1,0 +1,151 @@
+import type { DataFrame } from 'danfojs-node';
+import { attachDisplay } from '../display-hook';
+import { ScalingLabError } from '../errors';
+import { toDataFrame } from '../data/frame';
+import { describeObjective } from './huber';
+import type { FitResult, ParamEstimate, Role } from './types';
+
+/** Everything a fit computed; `makeFitResult` adds the methods. */
+export type FitParts = Omit<FitResult, 'predict' | 'evaluate' | 'table' | 'summary' | 'toJSON' | 'kind'> & {
+  /** The law at one point, by law variable name, with parameter values (all parameters, by name). */
+  evaluateWith: (vars: Record<string, number>, params: Record<string, number>) => number;
+};
+
+/** Builds the FitResult object: predict, evaluate, table, summary, toJSON, and notebook display. */
+export function makeFitResult(parts: FitParts): FitResult {
+  const { evaluateWith, ...fields } = parts;
+  const variables = Object.keys(parts.roles);
+  const values = (): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [k, p] of Object.entries(parts.params)) out[k] = p.value;
+    return out;
+  };
+  const result: FitResult = {
+    kind: 'fit',
+    ...fields,
+    evaluate(vars, params) {
+      for (const v of variables) {
+        if (typeof vars?.[v] !== 'number') {
+          throw new ScalingLabError('missing-variable', `evaluate: variable '${v}' is missing or not a number.`, `pass { ${variables.map((x) => `${x}: ...`).join(', ')} }.`);
+        }
+      }
+      if (params) for (const k of Object.keys(params)) {
+        if (!(k in parts.params)) throw new ScalingLabError('unknown-parameter', `evaluate: unknown parameter '${k}'.`, `parameters are: ${Object.keys(parts.params).join(', ')}.`);
+      }
+      return evaluateWith(vars, { ...values(), ...(params ?? {}) });
+    },
+    predict(rows) {
+      if (!Array.isArray(rows)) throw new ScalingLabError('bad-data', 'predict: pass an array of rows, e.g. [{ width: 4096, depth: 48, tokens: 1e12 }].');
+      const vals = values();
+      return rows.map((row, i) => {
+        const vars: Record<string, number> = {};
+        for (const v of variables) {
+          const candidates = [v, parts.columns[v], parts.roles[v]].filter((x): x is string => typeof x === 'string');
+          const key = candidates.find((c) => row && typeof row[c] === 'number');
+          if (key === undefined) {
+            throw new ScalingLabError('missing-variable', `predict: row ${i} has no value for law variable '${v}' (tried ${[...new Set(candidates)].join(', ')}).`,
+              `give each row ${[...new Set(candidates)].map((c) => `'${c}'`).join(' or ')}.`);
+          }
+          vars[v] = row[key];
+        }
+        const y = evaluateWith(vars, vals);
+        if (!Number.isFinite(y)) throw new ScalingLabError('bad-value', `predict: the law is not finite at row ${i} (${JSON.stringify(vars)}).`, 'check that every size is positive.');
+        return y;
+      });
+    },
+    table(): DataFrame {
+      const ps = Object.values(parts.params);
+      return toDataFrame({
+        name: ps.map((p) => p.name),
+        value: ps.map((p) => p.value),
+        stderr: ps.map((p) => p.stderr ?? NaN),
+        ci_low: ps.map((p) => p.ci?.[0] ?? NaN),
+        ci_high: ps.map((p) => p.ci?.[1] ?? NaN),
+        status: ps.map(status),
+      });
+    },
+    summary: () => summaryText(result),
+    toJSON() {
+      const { predict, evaluate, table, summary, toJSON, ...plain } = result as FitResult & Record<string, unknown>;
+      void predict; void evaluate; void table; void summary; void toJSON;
+      return JSON.parse(JSON.stringify(plain));
+    },
+  };
+  return attachDisplay(result);
+}
+
+function status(p: ParamEstimate): string {
+  if (p.tiedTo) return `tied = ${p.tiedTo}`;
+  if (p.fixed) return 'fixed';
+  return 'free';
+}
+
+/** Formats a number for reports: 4 significant digits, exponent form outside [1e-3, 1e5]. */
+export function fmt(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
+  return Number(x.toPrecision(digits)).toString();
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function summaryText(r: FitResult): string {
+  const lines: string[] = [];
+  lines.push(`Fit of ${r.lawName ? `the ${r.lawName} law ` : ''}L = ${r.law}`);
+  lines.push(`  objective: ${describeObjective(r.objectiveKind)} = ${r.objective.toExponential(6)}`);
+  lines.push(`  points: n = ${r.n}${r.excluded.rows.length ? `, excluded ${r.excluded.rows.length} (${r.excluded.reason})` : ', none excluded'}`);
+  const roleText = Object.entries(r.roles).map(([v, role]) => `${v} = ${role} ('${r.columns[v]}')`).join(', ');
+  lines.push(`  columns: ${roleText}; loss = '${r.columns.loss}'`);
+  lines.push(`  converged: ${r.converged ? 'yes' : 'NO'} (${r.iterations} iterations, gradient norm ${r.gradientNorm.toExponential(2)})`);
+  lines.push('');
+  const ciLabel = r.bootstrap ? `95% CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})` : '95% CI (value +/- 1.96 SE)';
+  lines.push(`  ${pad('parameter', 10)} ${pad('value', 12)} ${pad('std err', 11)} ${ciLabel}`);
+  for (const p of Object.values(r.params)) {
+    const ci = p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : '—';
+    const tag = p.tiedTo ? `  (tied = ${p.tiedTo})` : p.fixed ? '  (fixed)' : p.bounds ? `  (bounds [${fmt(p.bounds[0])}, ${fmt(p.bounds[1])}])` : '';
+    lines.push(`  ${pad(p.name, 10)} ${pad(fmt(p.value, 5), 12)} ${pad(fmt(p.stderr, 3), 11)} ${ci}${tag}`);
+  }
+  lines.push('');
+  lines.push(`  residuals (log L): rms ${fmt(r.residuals.rmsLog, 3)}, max |r| ${fmt(r.residuals.maxAbsLog, 3)}; mean |relative error| ${(100 * r.residuals.meanAbsRelative).toFixed(2)}%`);
+  lines.push(`  log-likelihood (Gaussian on log residuals) ${fmt(r.logLik, 6)}, AIC ${fmt(r.aic, 6)}, BIC ${fmt(r.bic, 6)}`);
+  if (r.universality) {
+    const u = r.universality;
+    lines.push('');
+    lines.push('  Universality test (free vs fixed exponents, same points and objective):');
+    for (const [k, p] of Object.entries(u.exponents)) {
+      lines.push(`    ${pad(k, 6)} free ${fmt(p.value)} ${p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : ''} vs universal ${fmt(u.universal[k])}`);
+    }
+    lines.push(`    LR statistic ${fmt(u.statistic)} on ${u.df} df, p = ${fmt(u.pValue, 3)}; dAIC ${fmt(u.deltaAIC)}, dBIC ${fmt(u.deltaBIC)} (positive favours free)`);
+    lines.push(`    ${u.verdict}`);
+  }
+  if (r.warnings && r.warnings.length) {
+    lines.push('');
+    for (const w of r.warnings) lines.push(`  WARNING: ${w}`);
+  }
+  return lines.join('\n');
+}
+
+/** Residual statistics, Gaussian log-likelihood on log residuals and information criteria. */
+export function fitStatistics(logy: Float64Array, logf: Float64Array, rows: number[] | null, kFree: number) {
+  const idx = rows ?? Array.from(logy, (_, i) => i);
+  const n = idx.length;
+  let ss = 0, maxAbs = 0, rel = 0;
+  for (const i of idx) {
+    const r = logy[i] - logf[i];
+    ss += r * r;
+    maxAbs = Math.max(maxAbs, Math.abs(r));
+    rel += Math.abs(Math.exp(r) - 1);
+  }
+  const sigma2 = Math.max(ss / n, 1e-300);
+  const logLik = -0.5 * n * (Math.log(2 * Math.PI * sigma2) + 1);
+  const k = kFree + 1; // + the residual scale
+  return {
+    residuals: { rmsLog: Math.sqrt(ss / n), maxAbsLog: maxAbs, meanAbsRelative: rel / n },
+    logLik, aic: 2 * k - 2 * logLik, bic: k * Math.log(n) - 2 * logLik, ssr: ss,
+  };
+}
+
+export type { Role };
