@@ -14,26 +14,33 @@ function configPathFromArgs(argv) {
   throw new Error('scalinglab-kernel: missing --config-path {connection_file} (see kernels/scalinglab/kernel.json)');
 }
 
-function loadRewriter() {
+function loadMagics() {
   try {
-    return require(path.join(__dirname, '..', 'dist', 'notebook', 'magics')).rewriteCell;
+    return require(path.join(__dirname, '..', 'dist', 'notebook', 'magics'));
   } catch (err) {
     if (err && err.code === 'MODULE_NOT_FOUND') return null; // package not built with the notebook layer
     throw err;
   }
 }
 
-function installRewriter(rewriteCell) {
+// The rewriter runs before tslab compiles a cell; a bad magic answers with an `error` output in that
+// cell (and does not abort the cells after it); requests with stop_on_error=false (nbclient with
+// allow_errors) no longer make tslab abort the requests of the next 200 ms. See patchTslab in
+// src/notebook/magics.ts.
+function installRewriter(magics) {
   const jupyter = require('tslab/dist/jupyter');
+  if (typeof magics.patchTslab === 'function') {
+    magics.patchTslab(jupyter, magics.rewriteCell);
+    return;
+  }
   const proto = jupyter.JupyterHandlerImpl.prototype;
   const original = proto.handleExecute;
   proto.handleExecute = function (req, ...rest) {
     let code = req.code;
     try {
-      const rewritten = rewriteCell(code);
+      const rewritten = magics.rewriteCell(code);
       if (typeof rewritten === 'string') code = rewritten;
     } catch (err) {
-      // A bad magic becomes an error in that cell; the kernel keeps running.
       const message = err && err.message ? err.message : String(err);
       code = `throw new Error(${JSON.stringify(message)});`;
     }
@@ -42,6 +49,6 @@ function installRewriter(rewriteCell) {
 }
 
 const configPath = configPathFromArgs(process.argv.slice(2));
-const rewriteCell = loadRewriter();
-if (rewriteCell) installRewriter(rewriteCell);
+const magics = loadMagics();
+if (magics && typeof magics.rewriteCell === 'function') installRewriter(magics);
 require('tslab/dist/main').startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: '' });

@@ -1,0 +1,149 @@
+import * as fs from 'fs';
+import { ScalingLabError } from '../errors';
+
+/**
+ * The text/html part of a chart: a div plus a script that draws it with a pinned plotly.js.
+ * - 'cdn' (default): loads https://cdn.plot.ly/plotly-3.3.0.min.js once per page (what a user online gets).
+ * - 'inline': the first chart of the notebook (kernel session) carries plotly.js itself (~4.8 MB);
+ *   later charts wait for it, and fall back to the CDN if it never appears.
+ * The loader is require.js-aware: classic Notebook and nbconvert's HTML put require.js on the page,
+ * and an AMD-aware bundle would register itself with it instead of setting window.Plotly; the script
+ * hides `define` while plotly.js loads, so window.Plotly is set either way.
+ */
+export const PLOTLY_VERSION = '3.3.0';
+export const PLOTLY_CDN_URL = `https://cdn.plot.ly/plotly-${PLOTLY_VERSION}.min.js`;
+
+export type PlotlySource = 'cdn' | 'inline';
+
+export interface PlotlyFigure {
+  data: Array<Record<string, unknown>>;
+  layout: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+const STATE = Symbol.for('scalinglab.plotly.v1');
+interface PlotlyState { source: PlotlySource; inlined: boolean }
+function state(): PlotlyState {
+  const g = globalThis as Record<symbol, PlotlyState | undefined>;
+  if (!g[STATE]) g[STATE] = { source: 'cdn', inlined: false };
+  return g[STATE]!;
+}
+
+/** Chooses how charts get plotly.js: 'cdn' (pinned URL) or 'inline' (embedded once per notebook). */
+export function setPlotlySource(source: PlotlySource): void {
+  if (source !== 'cdn' && source !== 'inline') {
+    throw new ScalingLabError('bad-value', `setPlotlySource: expected 'cdn' or 'inline', got ${JSON.stringify(source)}.`);
+  }
+  const s = state();
+  if (s.source !== source) s.inlined = false;
+  s.source = source;
+}
+
+export function getPlotlySource(): PlotlySource {
+  return state().source;
+}
+
+let plotlySourceText: string | undefined;
+/** The pinned plotly.min.js from node_modules (plotly.js-dist-min). */
+export function plotlyLibrarySource(): string {
+  if (plotlySourceText === undefined) {
+    let file: string;
+    try {
+      file = require.resolve('plotly.js-dist-min/plotly.min.js');
+    } catch {
+      throw new ScalingLabError('missing-dependency', "setPlotlySource('inline') needs the package plotly.js-dist-min.",
+        `npm install plotly.js-dist-min@${PLOTLY_VERSION}, or use setPlotlySource('cdn').`);
+    }
+    plotlySourceText = fs.readFileSync(file, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+  }
+  return plotlySourceText;
+}
+
+/** JSON for embedding inside a <script>: no `</script>`, no HTML comment openers. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Script that makes sure window.Plotly is (being) loaded and calls back with it. */
+function loaderScript(cdnUrl: string, waitForInlineMs: number): string {
+  return `function scalinglabWithPlotly(cb) {
+  if (window.Plotly) { cb(window.Plotly); return; }
+  var url = ${scriptJson(cdnUrl)};
+  var waited = 0;
+  function fromCdn() {
+    if (window.Plotly) { cb(window.Plotly); return; }
+    var key = "scalinglabPlotlyLoading";
+    var pending = window[key];
+    if (!pending) {
+      pending = window[key] = [];
+      var s = document.createElement("script");
+      s.src = url; s.async = true; s.charset = "utf-8";
+      var hiddenDefine = window.define;
+      if (typeof hiddenDefine === "function" && hiddenDefine.amd) { window.define = undefined; }
+      var done = function (ok) {
+        if (hiddenDefine !== undefined && window.define === undefined) { window.define = hiddenDefine; }
+        var list = window[key]; window[key] = undefined;
+        for (var i = 0; i < list.length; i++) { list[i](ok ? window.Plotly : null); }
+      };
+      s.onload = function () { done(true); };
+      s.onerror = function () { done(false); };
+      document.head.appendChild(s);
+    }
+    pending.push(cb);
+  }
+  function poll() {
+    if (window.Plotly) { cb(window.Plotly); return; }
+    if (waited >= ${waitForInlineMs}) { fromCdn(); return; }
+    waited += 100; setTimeout(poll, 100);
+  }
+  poll();
+}`;
+}
+
+export interface PlotlyHtmlOptions {
+  /** Element id of the chart div; random when omitted. */
+  id?: string;
+  /** Override the notebook-wide source for this chart. */
+  source?: PlotlySource;
+  /** Embed plotly.js in this chart even if an earlier chart did. */
+  forceInline?: boolean;
+  /** Height of the chart div in px (the figure's layout.height wins when set). */
+  height?: number;
+}
+
+/** The div + script that draws `fig` with plotly.js, for the text/html part of a display bundle. */
+export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): string {
+  const id = options.id ?? `scalinglab-plot-${Math.random().toString(36).slice(2, 10)}`;
+  const source = options.source ?? state().source;
+  let library = '';
+  if (source === 'inline') {
+    const s = state();
+    if (options.forceInline || !s.inlined) {
+      library = `<script type="text/javascript">/* plotly.js ${PLOTLY_VERSION}, inlined once per notebook */\n`
+        + `(function(){var d=window.define;if(typeof d==="function"&&d.amd){window.define=undefined;}try{\n`
+        + plotlyLibrarySource()
+        + `\n}finally{if(d!==undefined){window.define=d;}}})();</script>\n`;
+      s.inlined = true;
+    }
+  }
+  const height = Number((fig.layout as { height?: unknown }).height) || options.height || 460;
+  const waitMs = source === 'inline' ? 10000 : 0;
+  return `${library}<div id="${id}" class="scalinglab-plot" style="width:100%;min-height:${height}px;"></div>
+<div id="${id}-status" style="color:#888;font:12px sans-serif">loading plotly.js ${PLOTLY_VERSION} ...</div>
+<script type="text/javascript">
+(function () {
+  var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? { responsive: true } })};
+  ${loaderScript(PLOTLY_CDN_URL, waitMs)}
+  scalinglabWithPlotly(function (P) {
+    var el = document.getElementById(${scriptJson(id)});
+    var st = document.getElementById(${scriptJson(id + '-status')});
+    if (!el) return;
+    if (!P) { if (st) st.textContent = "plotly.js ${PLOTLY_VERSION} could not be loaded (offline? use setPlotlySource('inline'))"; return; }
+    if (st) st.style.display = "none";
+    P.newPlot(el, fig.data, fig.layout, fig.config);
+  });
+})();
+</script>`;
+}
