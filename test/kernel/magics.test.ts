@@ -1,0 +1,129 @@
+// Kernel level: notebooks/90-magics.ipynb uses every magic whose API exists, a bad magic and a runtime
+// error; the saved outputs must carry the right mime types, the failing cells an error output, and the
+// cells after them must still run. Also: installMagics() in the stock tslab kernel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { ROOT, OUTPUT_DIR, runNotebook, writeNotebook, jupyterPython, kernelEnv } from '../helpers/notebooks';
+
+type Output = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string };
+type Cell = { cell_type: string; source: string | string[]; outputs?: Output[] };
+
+const PLOTLY = 'application/vnd.plotly.v1+json';
+const text = (o: Output) => [o.text ?? ''].flat().join('');
+const src = (c: Cell) => [c.source].flat().join('');
+
+function codeCells(nb: { cells: Cell[] }): Cell[] {
+  return nb.cells.filter((c) => c.cell_type === 'code');
+}
+function cellStarting(cells: Cell[], prefix: string): Cell {
+  const c = cells.find((x) => src(x).startsWith(prefix));
+  assert.ok(c, `no cell starting with ${prefix}`);
+  return c!;
+}
+function stdout(c: Cell): string {
+  return (c.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(text).join('');
+}
+function displays(c: Cell): Output[] {
+  return (c.outputs ?? []).filter((o) => o.output_type === 'display_data');
+}
+
+let executed: { cells: Cell[] } | null = null;
+
+test('90-magics.ipynb runs in the scalinglab kernel (failing magics allowed only where tagged)', () => {
+  const r = runNotebook(path.join(ROOT, 'notebooks', '90-magics.ipynb'), { outName: '90-magics.checked.ipynb', timeoutSeconds: 300 });
+  assert.equal(r.status, 0, r.stderr);
+  executed = r.executed;
+  assert.ok(executed);
+});
+
+test('%help lists every magic with an example', () => {
+  const out = stdout(cellStarting(codeCells(executed!), '%help'));
+  for (const m of ['%%csv', '%%law', '%fit', '%frontier', '%toy', '%compare', '%show', '%help']) assert.ok(out.includes(m), `${m} missing from %help`);
+  assert.match(out, /e\.g\.\s+%fit u = runs/);
+});
+
+test('%%csv defines a DataFrame and shows it as an HTML table + text', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%%csv'));
+  assert.equal(d.length, 1);
+  assert.deepEqual(Object.keys(d[0].data!).sort(), ['text/html', 'text/plain']);
+  assert.match(String(d[0].data!['text/plain']), /DataFrame: 18 rows × 4 columns \(d_model, n_layers, tokens, loss\)/);
+  assert.match([d[0].data!['text/html']].flat().join(''), /<table[\s\S]*<th>d_model<\/th>/);
+});
+
+test('%%law defines the law expression', () => {
+  assert.match(stdout(cellStarting(codeCells(executed!), '%%law')), /L0 \+ c_m \/ m \+ c_l \/ l \+ c_D \* D\^\(-1\/3\)/);
+});
+
+test('%fit shows one display with plotly JSON (an object), HTML and the summary text, after a bootstrap progress bar at 100%', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%fit'));
+  assert.equal(d.length, 2, 'progress bar + result');
+  const [bar, result] = d;
+  assert.match([bar.data!['text/html']].flat().join(''), /data-percent="100"/);
+  assert.match(String(bar.data!['text/plain']), /100% step 20\/20/);
+  assert.deepEqual(Object.keys(result.data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
+  const fig = result.data![PLOTLY] as { data: unknown[]; layout: Record<string, any> };
+  assert.equal(typeof fig, 'object');
+  assert.ok(Array.isArray(fig.data) && fig.data.length >= 4);
+  assert.equal(fig.layout.xaxis.type, 'log');
+  assert.match(fig.layout.xaxis.title.text, /tokens/);
+  assert.match(fig.layout.yaxis.title.text, /loss \(nats\)/);
+  assert.match([result.data!['text/plain']].flat().join(''), /universal law/);
+  assert.match([result.data!['text/html']].flat().join(''), /scalinglab-plot[\s\S]*cdn\.plot\.ly\/plotly-3\.3\.0\.min\.js/);
+});
+
+test('%show u --chart residuals draws the residual chart', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%show'));
+  assert.equal(d.length, 1);
+  const fig = d[0].data![PLOTLY] as { layout: Record<string, any> };
+  assert.match(fig.layout.yaxis.title.text, /log residual/);
+});
+
+test('a bad magic gives an error output in its cell, and the next cell still runs', () => {
+  const cells = codeCells(executed!);
+  const bad = cellStarting(cells, '%nosuch');
+  const err = (bad.outputs ?? []).find((o) => o.output_type === 'error');
+  assert.ok(err, JSON.stringify(bad.outputs));
+  assert.equal(err!.ename, 'MagicError');
+  assert.match(err!.evalue!, /unknown magic %nosuch[\s\S]*%help/);
+  assert.match(stdout(cells[cells.indexOf(bad) + 1]), /after bad magic 18/);
+
+  const badToy = cellStarting(cells, '%toy t = no-such-toy');
+  assert.match((badToy.outputs ?? []).find((o) => o.output_type === 'error')!.evalue!, /unknown toy 'no-such-toy'[\s\S]*softmax-time/);
+  assert.match(stdout(cells[cells.indexOf(badToy) + 1]), /after bad toy name/);
+});
+
+test('a runtime error (stop_on_error=false from nbclient) does not abort the next cell', () => {
+  const cells = codeCells(executed!);
+  const thrown = cellStarting(cells, "throw new Error('a plain runtime error')");
+  assert.match((thrown.outputs ?? []).map(text).join(''), /a plain runtime error/);
+  assert.match(stdout(cells[cells.indexOf(thrown) + 1]), /after runtime error/);
+});
+
+test('installMagics() gives the same magics in the stock tslab kernel', () => {
+  const specDir = path.join(OUTPUT_DIR, 'jupyter', 'kernels', 'tslab-stock');
+  fs.mkdirSync(specDir, { recursive: true });
+  fs.writeFileSync(path.join(specDir, 'kernel.json'), JSON.stringify({
+    argv: [process.execPath, path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'],
+    display_name: 'TypeScript (stock tslab, test)', language: 'typescript',
+  }));
+  const nb = writeNotebook(path.join(OUTPUT_DIR, 'magics', 'stock.ipynb'), [
+    { source: "import { installMagics } from 'scalinglab';\ninstallMagics()" },
+    { source: '%%csv small\nx,loss\n1,3\n2,2.5' },
+    { source: '%nosuch', tags: ['raises-exception'] },
+    { source: 'console.log("rows", small.shape[0])' },
+  ]);
+  const out = path.join(OUTPUT_DIR, 'notebooks', 'magics-stock.ipynb');
+  const env = kernelEnv();
+  env.JUPYTER_PATH = [path.join(OUTPUT_DIR, 'jupyter'), env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  const r = spawnSync(jupyterPython(), [path.join(ROOT, 'scripts', 'run_notebook.py'), nb, '--out', out, '--kernel', 'tslab-stock', '--timeout', '300'],
+    { encoding: 'utf8', env, cwd: path.dirname(nb) });
+  assert.equal(r.status, 0, r.stderr);
+  const cells = codeCells(JSON.parse(fs.readFileSync(out, 'utf8')));
+  assert.match(stdout(cells[0]), /true/);
+  assert.match(String(displays(cells[1])[0].data!['text/plain']), /DataFrame: 2 rows/);
+  assert.equal((cells[2].outputs ?? []).find((o) => o.output_type === 'error')?.ename, 'MagicError');
+  assert.match(stdout(cells[3]), /rows 2/);
+});
