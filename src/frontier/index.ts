@@ -1,1 +1,7 @@
-export {};
+export { frontier, frontierColumns } from './frontier';
+export type { LawSpec, FrontierOptions } from './frontier';
+export type { FrontierRow, FrontierResult, FrontierBands, FrontierForm } from './types';
+export { resolveBudgets } from './budgets';
+export type { Budgets } from './budgets';
+export { fitPowerLaw } from './powerLaw';
+export type { PowerLawFit, PowerLawOptions, Estimate } from './powerLaw';
