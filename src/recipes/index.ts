@@ -1,1 +1,4 @@
-export {};
+export { compareRecipes, PARAMS_LAW_FIXED, PARAMS_LAW_FREE } from './compare';
+export type { CompareOptions, RecipeComparison, RecipeFit, ExponentTest } from './compare';
+export { compareCompute } from './multiplier';
+export type { ComputeComparison } from './multiplier';

@@ -1,0 +1,277 @@
+import { ScalingLabError, checkOptionKeys } from '../errors';
+import { attachDisplay } from '../display-hook';
+import { findColumn } from '../data/columns';
+import type { Columns } from '../data/frame';
+import { fitUniversal } from '../fit';
+import type { FitResult, Objective } from '../fit/types';
+import { frontier } from '../frontier/frontier';
+import { resolveBudgets, type Budgets } from '../frontier/budgets';
+import type { FrontierResult } from '../frontier/types';
+import { compareCompute, type ComputeComparison } from './multiplier';
+import { recipeColumns, recipeSummary } from './report';
+import { recipeDescriptors, splitRecipes } from './split';
+import { toDataFrame } from '../data/frame';
+import type { DataFrame } from 'danfojs-node';
+
+export interface CompareOptions {
+  /** Column that names each run's recipe (leave out when the data is a map from recipe name to data). */
+  recipe?: string;
+  /** Which recipes to compare, in this order (names), or a filter on the name. Default: all. */
+  recipes?: string[] | ((name: string) => boolean);
+  /** FLOP budgets for the frontiers, multipliers and winners: array, number or { from, to, count }. Default [1e19, 1e21, 1e23]. */
+  budgets?: Budgets;
+  /** k in N = k m^2 l. Default 12. */
+  paramsPerShape?: number;
+  /** f in C = f N D. Default 6. */
+  flopsPerParamToken?: number;
+  /**
+   * 'shared' (default): every recipe is fitted with the universal exponents, so recipes differ only in
+   * their coefficients; 'per-recipe': each recipe's exponents are fitted freely.
+   */
+  exponents?: 'shared' | 'per-recipe';
+  /** Also fit free exponents per recipe and say whether freeing them is warranted (AIC/BIC). Default true. */
+  testExponents?: boolean;
+  /** Fewest runs a recipe may have. Default 8. */
+  minPoints?: number;
+  /** Bootstrap resamples per recipe fit, for the CIs and frontier bands (0 or false for none). Default 200. */
+  bootstrap?: number | false;
+  /** Seed of the bootstraps. Default 0. */
+  seed?: number;
+  /** Objective of the fits: 'lsq' (default, least squares on log L) or { huber: delta }. */
+  objective?: Objective;
+  /** Column names (loss, width, depth, tokens, params) when they are not detected from common aliases. */
+  columns?: Partial<Record<'loss' | 'width' | 'depth' | 'tokens' | 'params', string>>;
+  /**
+   * Columns that describe how a run is measured rather than trained (FLOP or parameter counting, which
+   * loss is reported). Recipes that differ only in these are the same training recipe. Default: those of
+   * param_count, loss_split, flop_count, flops_counting, counting that are in the data.
+   */
+  accountingColumns?: string[];
+}
+
+const KEYS = ['recipe', 'recipes', 'budgets', 'paramsPerShape', 'flopsPerParamToken', 'exponents', 'testExponents', 'minPoints', 'bootstrap', 'seed', 'objective', 'columns', 'accountingColumns'];
+const ACCOUNTING_DEFAULT = ['param_count', 'loss_split', 'flop_count', 'flops_counting', 'counting'];
+const FN = 'compareRecipes';
+
+/** The size law used when runs have params and tokens but no width and depth: universal size exponent 1/3. */
+export const PARAMS_LAW_FIXED = 'L0 + c_N * N^(-1/3) + c_D * D^(-1/3)';
+export const PARAMS_LAW_FREE = 'L0 + c_N / N^a_N + c_D / D^a_D';
+
+export interface RecipeFit { fit: FitResult; frontier: FrontierResult; n: number }
+
+export interface ExponentTest {
+  /** Per recipe: the free fit's exponents and AIC/BIC of fixed minus free (positive favours freeing). */
+  perRecipe: Record<string, { exponents: Record<string, { value: number; ci: [number, number] | null }>; deltaAIC: number; deltaBIC: number }>;
+  /** Summed over recipes. */
+  deltaAIC: number;
+  deltaBIC: number;
+  /** True when both summed criteria favour free exponents. */
+  warranted: boolean;
+  verdict: string;
+}
+
+export interface RecipeComparison {
+  kind: 'recipes';
+  recipes: Record<string, RecipeFit>;
+  budgets: number[];
+  /** The law every recipe was fitted with. */
+  law: string;
+  exponents: 'shared' | 'per-recipe';
+  recipeColumn?: string;
+  /** Whether per-recipe free exponents are warranted by the data (when testExponents). */
+  exponentTest?: ExponentTest;
+  /** Pairs of recipes that differ only in accounting columns: the same training recipe, measured differently. */
+  sameTraining: Array<{ recipes: [string, string]; differsIn: string[] }>;
+  accountingColumns: string[];
+  /** Winner per budget: the recipe with the lowest frontier loss. */
+  best: Array<{ flops: number; recipe: string; loss: number }>;
+  notes: string[];
+  /** How many times less compute recipe a needs to reach recipe b's frontier loss at `flops` (0 when a never reaches it; see compute()). */
+  multiplier(a: string, b: string, flops: number): number;
+  /** The full comparison behind multiplier(): the loss to reach, the compute a needs, and a note when it never gets there. */
+  compute(a: string, b: string, flops: number): ComputeComparison;
+  /** One row per recipe: coefficients with CIs, tokensPerParam, aspectRatio (with width/depth), loss at each budget. */
+  table(): DataFrame;
+  summary(): string;
+}
+
+type FitLaw = (data: unknown, law: string, options?: Record<string, unknown>) => FitResult;
+
+/** fitLaw from the fitting module (looked up at call time). */
+function getFitLaw(): FitLaw {
+  const mod = require('../fit') as { fitLaw?: FitLaw };
+  if (typeof mod.fitLaw !== 'function') {
+    throw new ScalingLabError('not-available', `${FN}: runs without width and depth need fitLaw, which this build does not have.`, 'add width and depth columns, or update scalinglab.');
+  }
+  return mod.fitLaw;
+}
+
+function countRows(cols: Columns): number {
+  const first = Object.values(cols)[0];
+  return first ? first.length : 0;
+}
+
+/**
+ * Compares training recipes by their coefficients: each recipe is fitted with the universal exponents
+ * (L0 + c_m/m + c_l/l + c_D D^(-1/3), or L0 + c_N N^(-1/3) + c_D D^(-1/3) without width and depth), then
+ * its compute-optimal frontier gives the loss at each budget, the winner per budget, and compute multipliers.
+ */
+export function compareRecipes(data: unknown, options: CompareOptions = {}): RecipeComparison {
+  checkOptionKeys(FN, options, KEYS);
+  const mode = options.exponents ?? 'shared';
+  if (mode !== 'shared' && mode !== 'per-recipe') throw new ScalingLabError('bad-option', `${FN}: exponents must be 'shared' or 'per-recipe', got ${String(mode)}.`);
+  const minPoints = options.minPoints ?? 8;
+  if (!Number.isInteger(minPoints) || minPoints < 3) throw new ScalingLabError('bad-option', `${FN}: minPoints must be an integer >= 3, got ${String(minPoints)}.`);
+  const budgets = resolveBudgets(options.budgets ?? [1e19, 1e21, 1e23], FN);
+  const k = options.paramsPerShape ?? 12;
+  const f = options.flopsPerParamToken ?? 6;
+  const bootstrap = options.bootstrap ?? 200;
+  const seed = options.seed ?? 0;
+  const testExponents = options.testExponents ?? true;
+  const split = splitRecipes(data, options.recipe, options.recipes, FN);
+  const notes = [...split.notes];
+  if (split.recipes.size < 2) {
+    throw new ScalingLabError('too-few-recipes', `${FN}: found ${split.recipes.size} recipe${split.recipes.size === 1 ? ` ('${[...split.recipes.keys()][0]}')` : 's'}; a comparison needs at least two.`, options.recipe ? `check the column '${options.recipe}'.` : 'pass a map with two or more recipes.');
+  }
+  for (const [name, cols] of split.recipes) {
+    const n = countRows(cols);
+    if (n < minPoints) {
+      throw new ScalingLabError('too-few-points', `${FN}: recipe '${name}' has ${n} run${n === 1 ? '' : 's'}; fitting its coefficients needs at least ${minPoints}.`, `add runs for '${name}', leave it out (recipes: [...]), or lower minPoints.`);
+    }
+  }
+
+  // One law for every recipe: width and depth terms when every recipe has them, else the size law in N.
+  const col = options.columns ?? {};
+  const all = [...split.recipes.values()];
+  const hasShape = all.every((c) => findColumn(c, 'width', col.width) && findColumn(c, 'depth', col.depth));
+  if (!hasShape && !all.every((c) => findColumn(c, 'params', col.params))) {
+    throw new ScalingLabError('missing-column', `${FN}: every recipe needs width and depth columns, or a params column, besides tokens and loss.`, 'name them with columns: { width, depth } or columns: { params }.');
+  }
+  const fitOne = (name: string, cols: Columns, free: boolean, boot: number | false): FitResult => {
+    try {
+      if (hasShape) {
+        return fitUniversal(cols, {
+          exponents: free ? 'free' : 'fixed', bootstrap: boot, seed, objective: options.objective,
+          columns: { loss: col.loss, width: col.width, depth: col.depth, tokens: col.tokens },
+        });
+      }
+      const fitLaw = getFitLaw();
+      const columns: Record<string, string> = {};
+      if (col.params) columns.N = col.params;
+      if (col.tokens) columns.D = col.tokens;
+      if (col.loss) columns.loss = col.loss;
+      return fitLaw(cols, free ? PARAMS_LAW_FREE : PARAMS_LAW_FIXED, {
+        bootstrap: boot, seed, ...(options.objective ? { objective: options.objective } : {}), ...(Object.keys(columns).length ? { columns } : {}),
+      });
+    } catch (e) {
+      if (e instanceof ScalingLabError) {
+        throw new ScalingLabError(e.code, `${FN}: fitting recipe '${name}' failed: ${e.message}`, e.hint);
+      }
+      throw e;
+    }
+  };
+
+  const recipes: Record<string, RecipeFit> = {};
+  for (const [name, cols] of split.recipes) {
+    const fit = fitOne(name, cols, mode === 'per-recipe', bootstrap);
+    let fr: FrontierResult;
+    try {
+      fr = frontier(fit, { budgets, paramsPerShape: k, flopsPerParamToken: f });
+    } catch (e) {
+      if (e instanceof ScalingLabError) throw new ScalingLabError(e.code, `${FN}: recipe '${name}': ${e.message}`, e.hint);
+      throw e;
+    }
+    recipes[name] = { fit, frontier: fr, n: fit.n };
+    if (!fit.converged) notes.push(`the fit of recipe '${name}' did not converge.`);
+  }
+  const names = Object.keys(recipes);
+  const law = recipes[names[0]].fit.law;
+
+  let exponentTest: ExponentTest | undefined;
+  if (testExponents) exponentTest = testFreeExponents(recipes, (name) => fitOne(name, split.recipes.get(name)!, mode !== 'per-recipe', false), mode);
+
+  // Recipes whose descriptors differ only in accounting columns are one training recipe measured two ways.
+  const skip = new Set<string>([split.column ?? '', 'recipe', 'setting']);
+  const descriptors = recipeDescriptors(split.recipes, skip);
+  const accounting = (options.accountingColumns ?? ACCOUNTING_DEFAULT.filter((c) => c in descriptors || all.every((d) => c in d))).filter((c) => all.every((d) => c in d));
+  const sameTraining: RecipeComparison['sameTraining'] = [];
+  if (accounting.length) {
+    const training = Object.keys(descriptors).filter((c) => !accounting.includes(c));
+    for (let i = 0; i < names.length; i++) {
+      for (let j = i + 1; j < names.length; j++) {
+        const [a, b] = [names[i], names[j]];
+        if (training.some((c) => descriptors[c][a] !== descriptors[c][b])) continue;
+        const differsIn = accounting.filter((c) => {
+          const va = new Set(split.recipes.get(a)![c].map(String));
+          const vb = new Set(split.recipes.get(b)![c].map(String));
+          return va.size !== vb.size || [...va].some((v) => !vb.has(v));
+        });
+        if (differsIn.length) sameTraining.push({ recipes: [a, b], differsIn });
+      }
+    }
+  }
+
+  const best = budgets.map((flops, i) => {
+    let winner = names[0];
+    for (const name of names) if (recipes[name].frontier.rows[i].loss < recipes[winner].frontier.rows[i].loss) winner = name;
+    return { flops, recipe: winner, loss: recipes[winner].frontier.rows[i].loss };
+  });
+
+  const check = (name: string, role: string) => {
+    if (!(name in recipes)) throw new ScalingLabError('missing-recipe', `${FN}: no recipe '${name}' (${role}).`, `recipes: ${names.join(', ')}.`);
+  };
+  const compute = (a: string, b: string, flops: number): ComputeComparison => {
+    check(a, 'first argument'); check(b, 'second argument');
+    if (typeof flops !== 'number' || !Number.isFinite(flops) || flops <= 0) {
+      throw new ScalingLabError('bad-budget', `multiplier: flops must be a positive finite number, got ${String(flops)}.`, 'e.g. r.multiplier(\'A\', \'B\', 1e21).');
+    }
+    if (a === b) { const loss = recipes[a].frontier.loss(flops); return { flops, loss, flopsA: flops, multiplier: 1, reached: true }; }
+    return compareCompute(recipes[a].frontier, recipes[b].frontier, flops, [a, b]);
+  };
+
+  const result: RecipeComparison = {
+    kind: 'recipes',
+    recipes,
+    budgets,
+    law,
+    exponents: mode,
+    recipeColumn: split.column,
+    exponentTest,
+    sameTraining,
+    accountingColumns: accounting,
+    best,
+    notes,
+    multiplier: (a, b, flops) => compute(a, b, flops).multiplier,
+    compute,
+    table: () => toDataFrame(recipeColumns(result)),
+    summary: () => recipeSummary(result),
+  };
+  return attachDisplay(result);
+}
+
+/** Fits the other exponent setting per recipe (without bootstrap) and compares AIC/BIC on the same points and objective. */
+function testFreeExponents(recipes: Record<string, RecipeFit>, refit: (name: string) => FitResult, mode: 'shared' | 'per-recipe'): ExponentTest {
+  const perRecipe: ExponentTest['perRecipe'] = {};
+  let dA = 0;
+  let dB = 0;
+  for (const [name, r] of Object.entries(recipes)) {
+    const other = refit(name);
+    const [fixed, free] = mode === 'shared' ? [r.fit, other] : [other, r.fit];
+    const exps: Record<string, { value: number; ci: [number, number] | null }> = {};
+    for (const [p, est] of Object.entries(free.params)) {
+      if (!(p in fixed.params) || fixed.params[p].fixed) exps[p] = { value: est.value, ci: est.ci };
+    }
+    const deltaAIC = fixed.aic - free.aic;
+    const deltaBIC = fixed.bic - free.bic;
+    perRecipe[name] = { exponents: exps, deltaAIC, deltaBIC };
+    dA += deltaAIC;
+    dB += deltaBIC;
+  }
+  const warranted = dA > 0 && dB > 0;
+  const verdict = warranted
+    ? `Freeing the exponents per recipe is warranted by the data: AIC and BIC, summed over recipes, fall by ${dA.toFixed(1)} and ${dB.toFixed(1)}; recipes then differ in exponents, not only coefficients.`
+    : dA > 0
+      ? `Mixed evidence for freeing the exponents per recipe: summed AIC falls by ${dA.toFixed(1)} but BIC rises by ${(-dB).toFixed(1)}; shared universal exponents are kept.`
+      : `Shared universal exponents suffice: freeing them per recipe does not lower AIC (change ${(-dA).toFixed(1)}) or BIC (change ${(-dB).toFixed(1)}).`;
+  return { perRecipe, deltaAIC: dA, deltaBIC: dB, warranted, verdict };
+}

@@ -1,0 +1,99 @@
+import { ScalingLabError } from '../errors';
+import { toColumns } from '../data/columns';
+import { isDataFrame, type Columns } from '../data/frame';
+
+/** A data set per recipe, in the order the recipes were first seen. */
+export type RecipeData = Map<string, Columns>;
+
+/** True when `data` is a map from recipe name to data (not an object of columns). */
+export function isRecipeMap(data: unknown): data is Record<string, unknown> {
+  if (!data || typeof data !== 'object' || Array.isArray(data) || isDataFrame(data)) return false;
+  const values = Object.values(data as Record<string, unknown>);
+  if (values.length === 0) return false;
+  return values.every((v) => {
+    if (typeof v === 'string' || isDataFrame(v)) return true;
+    if (Array.isArray(v)) return v.length > 0 && v.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+    return !!v && typeof v === 'object' && !ArrayBuffer.isView(v);
+  });
+}
+
+/** Alternative spellings of the recipe column (datasets.porianRecipes() calls Porian et al.'s 'setting' 'recipe'). */
+const RECIPE_ALIASES: Record<string, string[]> = { setting: ['recipe'], recipe: ['setting'] };
+
+/**
+ * Splits the data by recipe: either a column that names the recipe, or a map of name to data.
+ * `keep` picks and orders recipes (names), or filters them (predicate).
+ */
+export function splitRecipes(data: unknown, recipeColumn: string | undefined, keep: string[] | ((name: string) => boolean) | undefined, fn: string): { recipes: RecipeData; column?: string; notes: string[] } {
+  const recipes: RecipeData = new Map();
+  const notes: string[] = [];
+  let column: string | undefined;
+  if (recipeColumn === undefined) {
+    if (!isRecipeMap(data)) {
+      throw new ScalingLabError('missing-option', `${fn}: say which column names the recipe, or pass a map from recipe name to data.`, "e.g. compareRecipes(data, { recipe: 'setting' }) or compareRecipes({ A: runsA, B: runsB }).");
+    }
+    for (const [name, d] of Object.entries(data)) recipes.set(name, toColumns(d, `${fn} (recipe '${name}')`));
+  } else {
+    if (typeof recipeColumn !== 'string') throw new ScalingLabError('bad-option', `${fn}: recipe must be a column name, got ${typeof recipeColumn}.`);
+    if (isRecipeMap(data)) throw new ScalingLabError('bad-option', `${fn}: the data is already a map of recipes; leave out the recipe option.`);
+    const cols = toColumns(data, fn);
+    column = recipeColumn;
+    if (!(column in cols)) {
+      const alias = (RECIPE_ALIASES[column] ?? []).find((a) => a in cols) ?? Object.keys(cols).find((c) => c.toLowerCase() === recipeColumn.toLowerCase());
+      if (!alias) {
+        throw new ScalingLabError('missing-column', `${fn}: no recipe column '${recipeColumn}'. Columns present: ${Object.keys(cols).join(', ')}.`, "pass { recipe: '<the column that names each run's recipe>' }.");
+      }
+      notes.push(`the recipe column '${recipeColumn}' is called '${alias}' in this data; used '${alias}'.`);
+      column = alias;
+    }
+    const names = cols[column].map(String);
+    const rowsOf = new Map<string, number[]>();
+    names.forEach((name, i) => {
+      const list = rowsOf.get(name) ?? [];
+      list.push(i);
+      rowsOf.set(name, list);
+    });
+    for (const [name, rows] of rowsOf) {
+      const sub: Columns = {};
+      for (const [k, v] of Object.entries(cols)) sub[k] = rows.map((i) => v[i]);
+      recipes.set(name, sub);
+    }
+  }
+  if (keep !== undefined) {
+    const picked: RecipeData = new Map();
+    if (typeof keep === 'function') {
+      for (const [name, d] of recipes) if (keep(name)) picked.set(name, d);
+    } else if (Array.isArray(keep)) {
+      for (const name of keep) {
+        const d = recipes.get(name);
+        if (!d) throw new ScalingLabError('missing-recipe', `${fn}: no recipe '${name}' in the data.`, `recipes present: ${[...recipes.keys()].join(', ')}.`);
+        picked.set(name, d);
+      }
+    } else throw new ScalingLabError('bad-option', `${fn}: recipes must be an array of names or a predicate (name) => boolean.`);
+    if (picked.size === 0) throw new ScalingLabError('missing-recipe', `${fn}: the recipes option keeps no recipe.`, `recipes present: ${[...recipes.keys()].join(', ')}.`);
+    return { recipes: picked, column, notes };
+  }
+  return { recipes, column, notes };
+}
+
+/**
+ * Columns constant within every recipe (its descriptors, e.g. Porian et al.'s hparams, warmup,
+ * decay, param_count, loss_split) with each recipe's value.
+ */
+export function recipeDescriptors(recipes: RecipeData, skip: Set<string>): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  const first = [...recipes.values()][0];
+  if (!first) return out;
+  const candidates = Object.keys(first).filter((c) => !skip.has(c) && [...recipes.values()].every((d) => c in d));
+  for (const c of candidates) {
+    const values: Record<string, string> = {};
+    let constant = true;
+    for (const [name, d] of recipes) {
+      const set = new Set(d[c].map(String));
+      if (set.size !== 1) { constant = false; break; }
+      values[name] = [...set][0];
+    }
+    if (constant) out[c] = values;
+  }
+  return out;
+}
