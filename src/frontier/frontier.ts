@@ -246,7 +246,8 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
       scalars.tokensPerParam.push(sj.constantTokensPerParam ?? rj[0].tokensPerParam);
       scalars.lossExponent.push(sj.lossExponent);
       if (scalars.aspectRatio) scalars.aspectRatio.push(sj.aspectRatio ?? (rj[0].width as number) / (rj[0].depth as number));
-      for (const [name, v] of Object.entries(sj.constants)) (scalars[name] ??= []).push(v);
+      // k and f are options, not estimates: no interval for them.
+      for (const [name, v] of Object.entries(sj.constants)) if (name !== 'k' && name !== 'flopsPerParamToken') (scalars[name] ??= []).push(v);
     }
     used = draws.length;
     if (skipped) notes.push(`${skipped} of ${count} bootstrap draws gave no finite frontier (a coefficient at 0) and were left out of the bands.`);

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fitUniversal } from '../../src/fit';
+import { datasets } from '../../src/data/datasets';
+import { frontier } from '../../src/frontier';
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+/** Independent brute force over (m, l) with D = C/(6 k m^2 l): wide log grid, then finer grids around the best cell. */
+function bruteForceShape(loss: (m: number, l: number, D: number) => number, C: number, k = 12) {
+  let mLo = Math.log(8), mHi = Math.log(1e6), lLo = 0, lHi = Math.log(1e4);
+  let best = { N: NaN, D: NaN, L: Infinity };
+  for (let pass = 0; pass < 4; pass++) {
+    const steps = 600;
+    const dm = (mHi - mLo) / steps, dl = (lHi - lLo) / steps;
+    let bm = 0, bl = 0;
+    for (let i = 0; i <= steps; i++) {
+      const m = Math.exp(mLo + i * dm);
+      for (let j = 0; j <= steps; j++) {
+        const l = Math.exp(lLo + j * dl);
+        const N = k * m * m * l;
+        const L = loss(m, l, C / (6 * N));
+        if (L < best.L) { best = { N, D: C / (6 * N), L }; bm = i; bl = j; }
+      }
+    }
+    const cm = mLo + bm * dm, cl = lLo + bl * dl;
+    mLo = cm - 3 * dm; mHi = cm + 3 * dm; lLo = cl - 3 * dl; lHi = cl + 3 * dl;
+  }
+  return best;
+}
+
+// The issue's call on the real Chinchilla runs. References: a brute-force grid over (m, l, D) under C = 6ND
+// on the fitted law, and the published Chinchilla-runs refit in notes/papers.md section 1.4 (203 points,
+// universal exponents: D*/N* about 30 tokens per parameter, m*/l* = 59.6).
+test('frontier of fitUniversal(datasets.chinchilla()) matches brute force at three budgets', () => {
+  const u = fitUniversal(datasets.chinchilla(), { exclude: { highestLoss: 40 }, bootstrap: 100, seed: 3 });
+  const f = frontier(u, { budgets: [1e20, 1e22, 1e24] });
+  assert.equal(f.form, 'universal');
+  const c = u.coefficients!;
+  for (const row of f.rows) {
+    const bf = bruteForceShape((m, l, D) => c.L0 + c.width / m + c.depth / l + c.time * D ** (-1 / 3), row.flops);
+    assert.ok(rel(row.params, bf.N) < 0.01, `N* at ${row.flops}`);
+    assert.ok(rel(row.tokens, bf.D) < 0.01, `D* at ${row.flops}`);
+    assert.ok(rel(row.loss, bf.L) < 0.01, `L* at ${row.flops}`);
+  }
+  assert.ok(rel(f.aspectRatio!, c.width / (2 * c.depth)) < 1e-12);
+  assert.ok(Math.abs(f.aspectRatio! - 59.6) < 0.5);
+  assert.ok(Math.abs(f.tokensPerParam - 30) < 1);
+  assert.equal(f.lossExponent, -1 / 6);
+  assert.deepEqual(f.at(5.76e23), f.at(5.76e23));
+  assert.equal(f.table().shape[0], 3);
+
+  // Bands: numpy percentiles (python3) of the DESIGN.md formulas evaluated per bootstrap draw.
+  assert.ok(f.bands && f.intervals);
+  const samples = u.bootstrap!.samples;
+  const script = `
+import json, sys, numpy as np
+s = json.load(sys.stdin)
+L0, cm, cl, cD = (np.array(s[k]) for k in ('L0', 'c_m', 'c_l', 'c_D'))
+cN = (27 / 4 * 12 * cm**2 * cl) ** (1 / 3)
+out = {'tpp': np.percentile((cD / cN)**3, [2.5, 97.5]).tolist(), 'aspect': np.percentile(cm / (2 * cl), [2.5, 97.5]).tolist(),
+       'loss22': np.percentile(L0 + 2 * np.sqrt(cN * cD) * (1e22 / 6) ** (-1 / 6), [2.5, 97.5]).tolist(),
+       'n22': np.percentile((1e22 / 6) ** 0.5 * (cN / cD) ** 1.5, [2.5, 97.5]).tolist()}
+print(json.dumps(out))
+`;
+  const out = spawnSync('python3', ['-c', script], { input: JSON.stringify(samples), encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  const ref = JSON.parse(out.stdout);
+  const close2 = (a: [number, number], b: number[]) => rel(a[0], b[0]) < 1e-9 && rel(a[1], b[1]) < 1e-9;
+  assert.equal(f.bootstrapSamples, 100);
+  assert.ok(close2(f.intervals!.tokensPerParam, ref.tpp), `${f.intervals!.tokensPerParam} vs ${ref.tpp}`);
+  assert.ok(close2(f.intervals!.aspectRatio, ref.aspect));
+  assert.ok(close2(f.bands!.loss[1], ref.loss22));
+  assert.ok(close2(f.bands!.params[1], ref.n22));
+  assert.ok(f.table().columns.includes('loss_lo'));
+});
