@@ -229,7 +229,7 @@ export function residualsFigure(fit: FitLike, options: { x?: string } = {}): Plo
     data: traces,
     layout: baseLayout(`Residuals of L = ${fit.law}`, {
       xaxis: axis(variableLabel(x, fit.roles?.[x]), xs),
-      yaxis: { title: { text: 'log residual ln(L / L_fit) (nats of log-loss)' }, zeroline: false },
+      yaxis: { title: { text: 'log residual ln(L / L_fit) (≈ relative error)' }, zeroline: false },
     }),
     config: CONFIG,
   };
@@ -247,14 +247,20 @@ function constant(f: { constants?: Record<string, unknown> }, names: string[]): 
   return undefined;
 }
 
-function bandArrays(bands: unknown, key: string): { flops: number[]; lo: number[]; hi: number[] } | null {
+/** Loss band: FrontierBands (one [lo, hi] per row, per field) or an array of {flops, loss: [lo, hi]}. */
+function bandArrays(bands: unknown, key: string, rows: FrontierRow[]): { flops: number[]; lo: number[]; hi: number[] } | null {
+  if (!bands || typeof bands !== 'object') return null;
+  const perField = (bands as Record<string, unknown>)[key];
+  if (Array.isArray(perField) && perField.length === rows.length && perField.every((p) => Array.isArray(p) && p.length === 2)) {
+    const pairs = perField as Array<[number, number]>;
+    return { flops: rows.map((r) => r.flops), lo: pairs.map((p) => p[0]), hi: pairs.map((p) => p[1]) };
+  }
   if (!Array.isArray(bands) || !bands.length) return null;
   const flops: number[] = [], lo: number[] = [], hi: number[] = [];
   for (const b of bands as Array<Record<string, unknown>>) {
     const r = b[key];
-    const pair = Array.isArray(r) ? r : [b[`${key}Low`] ?? b[`${key}Lo`], b[`${key}High`] ?? b[`${key}Hi`]];
-    if (typeof b.flops !== 'number' || typeof pair[0] !== 'number' || typeof pair[1] !== 'number') return null;
-    flops.push(b.flops); lo.push(pair[0] as number); hi.push(pair[1] as number);
+    if (typeof b.flops !== 'number' || !Array.isArray(r) || typeof r[0] !== 'number' || typeof r[1] !== 'number') return null;
+    flops.push(b.flops); lo.push(r[0]); hi.push(r[1]);
   }
   return { flops, lo, hi };
 }
@@ -279,7 +285,7 @@ export function frontierFigure(f: FrontierLike): PlotlyFigure {
   const w = (1 - gap * (cols - 1)) / cols;
   const dom = (i: number) => [i * (w + gap), i * (w + gap) + w];
 
-  const band = bandArrays(f.bands, 'loss');
+  const band = bandArrays(f.bands, 'loss', rows);
   if (band) {
     traces.push({ type: 'scatter', mode: 'lines', x: [...band.flops, ...band.flops.slice().reverse()],
       y: [...band.hi.map(yOf), ...band.lo.map(yOf).reverse()], fill: 'toself', fillcolor: 'rgba(31,119,180,0.15)', line: { width: 0 },
@@ -291,8 +297,10 @@ export function frontierFigure(f: FrontierLike): PlotlyFigure {
   }
   traces.push({ type: 'scatter', mode: 'markers', name: 'budgets', x: C, y: rows.map((r) => yOf(r.loss)), marker: { color: COLORS[0], size: 8 },
     text: rows.map((r) => `L*=${fmtShort(r.loss)} nats, N*=${fmtShort(r.params)}, D*=${fmtShort(r.tokens)}`) });
-  traces.push({ type: 'scatter', mode: 'lines', name: `paper: C^(-1/6)${f.lossExponent && Math.abs(f.lossExponent - 1 / 6) > 1e-9 ? ` (fit: ${fmtShort(f.lossExponent)})` : ''}`,
-    x: Cg, y: refLine(Cg, C[0], yOf(rows[0].loss), -1 / 6), line: REF });
+  const fitted = f.lossExponent !== undefined && Number.isFinite(f.lossExponent) ? -Math.abs(f.lossExponent) : -1 / 6;
+  const universal = Math.abs(fitted + 1 / 6) < 1e-6;
+  traces.push({ type: 'scatter', mode: 'lines', name: universal ? 'paper: C^(-1/6)' : `power law C^(${fmtShort(fitted)}) (paper form: C^(-αβ/(α+β)))`,
+    x: Cg, y: refLine(Cg, C[0], yOf(rows[0].loss), fitted), line: REF });
 
   // N*, D*
   traces.push({ type: 'scatter', mode: 'lines+markers', name: 'N* (parameters)', x: C, y: rows.map((r) => r.params), xaxis: 'x2', yaxis: 'y2', marker: { color: COLORS[1] }, line: { color: COLORS[1] } });
@@ -351,8 +359,8 @@ export function recipesFigure(r: RecipesLike): PlotlyFigure {
     const budgets = [...r.budgets].sort((a, b) => a - b);
     const mult: number[] = [];
     names.slice(1).forEach((name, k) => {
-      const ys = budgets.map((C) => { try { return r.multiplier!(name, base, C); } catch { return NaN; } });
-      mult.push(...ys);
+      const ys = budgets.map((C) => { try { const v = r.multiplier!(name, base, C); return v > 0 && Number.isFinite(v) ? v : null; } catch { return null; } });
+      mult.push(...(ys.filter((v) => v !== null) as number[]));
       const color = COLORS[(k + 1) % COLORS.length];
       traces.push({ type: 'scatter', mode: 'lines+markers', name: `${name} vs ${base}`, legendgroup: name, x: budgets, y: ys, xaxis: 'x2', yaxis: 'y2', marker: { color, size: 8 }, line: { color } });
     });

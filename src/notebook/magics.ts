@@ -186,7 +186,7 @@ function resultLines(name: string, call: string, ctx: MagicContext): string {
 // ---------------------------------------------------------------------------------------------
 // The built-in magics
 
-export const TOYS = ['softmax-time', 'superposition-width', 'residual-depth', 'teacher-student-time'];
+export const TOYS = ['softmax-time', 'superposition-width', 'residual-depth'];
 export const BUILTIN_LAWS = ['universal', 'chinchilla', 'kaplan'];
 
 function fitOptions(opts: ParsedArgs['options']): { law: string | null; code: string } {

@@ -127,3 +127,14 @@ test('installMagics() gives the same magics in the stock tslab kernel', () => {
   assert.equal((cells[2].outputs ?? []).find((o) => o.output_type === 'error')?.ename, 'MagicError');
   assert.match(stdout(cells[3]), /rows 2/);
 });
+
+test('%frontier shows the frontier chart and table', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%frontier'));
+  assert.equal(d.length, 1);
+  assert.deepEqual(Object.keys(d[0].data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
+  const fig = d[0].data![PLOTLY] as { data: Array<{ name: string }>; layout: Record<string, any> };
+  assert.match(fig.layout.xaxis.title.text, /FLOPs/);
+  assert.ok(fig.data.some((t) => /C\^\(-1\/6\)/.test(t.name)));
+  assert.match([d[0].data!['text/html']].flat().join(''), /N\* \(params\)/);
+  assert.match([d[0].data!['text/plain']].flat().join(''), /frontier/i);
+});
