@@ -172,10 +172,9 @@ export function optionsToCode(options: Array<{ key: string[]; code: string }>): 
 
 function expression(raw: string, what: string, usage: string): string {
   if (!raw) throw new MagicError(`missing ${what}.`, `usage: ${usage}`);
-  if (IDENT.test(raw) || /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[[^\]]+\])+$/.test(raw) || /^[([{"'`]/.test(raw)) {
-    if (/^__/.test(raw)) throw new MagicError(`${what} '${raw}' starts with '__', which tslab cannot handle.`);
-    return raw;
-  }
+  if (/^__/.test(raw)) throw new MagicError(`${what} '${raw}' starts with '__', which tslab cannot handle.`);
+  // a variable, a member access or call (datasets.chinchilla()), or a bracketed/quoted TypeScript expression
+  if (/^[A-Za-z_$([{"'`]/.test(raw) && !/^[A-Za-z_$][\w$]*=/.test(raw)) return raw;
   throw new MagicError(`${what} '${raw}' is not a variable or expression.`, `usage: ${usage}`);
 }
 
