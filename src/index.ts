@@ -8,3 +8,5 @@ export * from './frontier';
 export * from './recipes';
 export * from './toys';
 export * from './notebook';
+export { checkAgainstPaper } from './notebook/paperCheck';
+export type { PaperValue, PaperCheckResult } from './notebook/paperCheck';
