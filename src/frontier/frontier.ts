@@ -268,6 +268,7 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
     bootstrapSamples: used,
     aspectRatio,
     tokensPerParam,
+    floor: solved.floor,
     lossExponent: solved.lossExponent,
     constants: solved.constants,
     options: { paramsPerShape: k, flopsPerParamToken: f },

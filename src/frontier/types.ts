@@ -44,6 +44,8 @@ export interface FrontierResult {
   aspectRatio?: number;
   /** D* / N*: (c_D/c_N)^3 with equal size and data exponents; at the first budget otherwise. */
   tokensPerParam: number;
+  /** Loss floor as compute grows without bound: L0 (universal), E (Chinchilla form), the law's limit (numeric). */
+  floor: number;
   /** Slope of log(L* - L0) against log C: -1/6 universal, -alpha beta/(alpha+beta) Chinchilla form. */
   lossExponent: number;
   /** Closed-form constants: L0 (or E), c_m, c_l, c_N, c_D, A, B, alpha, beta, G, K, k, flopsPerParamToken. */

@@ -37,10 +37,19 @@ export interface CompareOptions {
   bootstrap?: number | false;
   /** Seed of the bootstraps. Default 0. */
   seed?: number;
-  /** Objective of the fits: 'lsq' (default, least squares on log L) or { huber: delta }. */
+  /** Objective of every fit: 'lsq' (default, least squares on log L) or { huber: delta } (Huber on log L, summed). */
   objective?: Objective;
   /** Column names (loss, width, depth, tokens, params) when they are not detected from common aliases. */
-  columns?: Partial<Record<'loss' | 'width' | 'depth' | 'tokens' | 'params', string>>;
+  columns?: Partial<Record<'loss' | 'width' | 'depth' | 'tokens' | 'params' | 'flops', string>>;
+  /**
+   * IsoFLOP selection: per budget (runs sharing a flops value), keep the runs whose loss is within this
+   * fraction of that budget's lowest loss, as isoFLOP analyses do (Hoffmann et al. approach 2, Porian et al.).
+   * Far-from-optimal runs (tiny models on many tokens, huge models on few) carry schedule effects the law
+   * does not model, and the frontier only needs the law near the optimum. 'auto' (default): 0.05 when the
+   * runs form isoFLOP groups (a flops column with at least 3 runs per budget on average), else off.
+   * false: keep every run. The summary says what was kept.
+   */
+  nearOptimum?: number | false | 'auto';
   /**
    * Columns that describe how a run is measured rather than trained (FLOP or parameter counting, which
    * loss is reported). Recipes that differ only in these are the same training recipe. Default: those of
@@ -49,7 +58,7 @@ export interface CompareOptions {
   accountingColumns?: string[];
 }
 
-const KEYS = ['recipe', 'recipes', 'budgets', 'paramsPerShape', 'flopsPerParamToken', 'exponents', 'testExponents', 'minPoints', 'bootstrap', 'seed', 'objective', 'columns', 'accountingColumns'];
+const KEYS = ['recipe', 'recipes', 'budgets', 'paramsPerShape', 'flopsPerParamToken', 'exponents', 'testExponents', 'minPoints', 'bootstrap', 'seed', 'objective', 'columns', 'nearOptimum', 'accountingColumns'];
 const ACCOUNTING_DEFAULT = ['param_count', 'loss_split', 'flop_count', 'flops_counting', 'counting'];
 const FN = 'compareRecipes';
 
@@ -128,20 +137,27 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
   const bootstrap = options.bootstrap ?? 200;
   const seed = options.seed ?? 0;
   const testExponents = options.testExponents ?? true;
+  // One objective for every fit (fixed and free), so their AIC/BIC compare like with like.
+  const objective: Objective = options.objective ?? 'lsq';
   const split = splitRecipes(data, options.recipe, options.recipes, FN);
   const notes = [...split.notes];
   if (split.recipes.size < 2) {
     throw new ScalingLabError('too-few-recipes', `${FN}: found ${split.recipes.size} recipe${split.recipes.size === 1 ? ` ('${[...split.recipes.keys()][0]}')` : 's'}; a comparison needs at least two.`, options.recipe ? `check the column '${options.recipe}'.` : 'pass a map with two or more recipes.');
   }
+  const col = options.columns ?? {};
+  const selection = selectNearOptimum(split.recipes, options.nearOptimum ?? 'auto', col.flops, col.loss);
+  if (selection) {
+    notes.push(`isoFLOP selection: per budget, only runs within ${fmtPct(selection.tolerance)} of that budget's lowest loss were fitted (${Object.entries(selection.kept).map(([n, [kept, total]]) => `${n}: ${kept} of ${total}`).join('; ')}); nearOptimum: false fits every run.`);
+  }
   for (const [name, cols] of split.recipes) {
     const n = countRows(cols);
     if (n < minPoints) {
-      throw new ScalingLabError('too-few-points', `${FN}: recipe '${name}' has ${n} run${n === 1 ? '' : 's'}; fitting its coefficients needs at least ${minPoints}.`, `add runs for '${name}', leave it out (recipes: [...]), or lower minPoints.`);
+      const kept = selection ? ` after the isoFLOP selection (of ${selection.kept[name][1]})` : '';
+      throw new ScalingLabError('too-few-points', `${FN}: recipe '${name}' has ${n} run${n === 1 ? '' : 's'}${kept}; fitting its coefficients needs at least ${minPoints}.`, `add runs for '${name}', leave it out (recipes: [...]), or lower minPoints.`);
     }
   }
 
   // One law for every recipe: width and depth terms when every recipe has them, else the size law in N.
-  const col = options.columns ?? {};
   const all = [...split.recipes.values()];
   const hasShape = all.every((c) => findColumn(c, 'width', col.width) && findColumn(c, 'depth', col.depth));
   if (!hasShape && !all.every((c) => findColumn(c, 'params', col.params))) {
@@ -151,18 +167,14 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
     try {
       if (hasShape) {
         return fitUniversal(cols, {
-          exponents: free ? 'free' : 'fixed', bootstrap: boot, seed, objective: options.objective,
+          exponents: free ? 'free' : 'fixed', bootstrap: boot, seed, objective,
           columns: { loss: col.loss, width: col.width, depth: col.depth, tokens: col.tokens },
         });
       }
       const fitLaw = getFitLaw();
-      const columns: Record<string, string> = {};
-      if (col.params) columns.N = col.params;
-      if (col.tokens) columns.D = col.tokens;
-      if (col.loss) columns.loss = col.loss;
-      return fitLaw(cols, free ? PARAMS_LAW_FREE : PARAMS_LAW_FIXED, {
-        bootstrap: boot, seed, ...(options.objective ? { objective: options.objective } : {}), ...(Object.keys(columns).length ? { columns } : {}),
-      });
+      const names: Record<string, string> = {};
+      for (const role of ['params', 'tokens', 'loss'] as const) if (col[role]) names[role] = col[role] as string;
+      return fitLaw(cols, free ? PARAMS_LAW_FREE : PARAMS_LAW_FIXED, { bootstrap: boot, seed, objective, ...names });
     } catch (e) {
       if (e instanceof ScalingLabError) {
         throw new ScalingLabError(e.code, `${FN}: fitting recipe '${name}' failed: ${e.message}`, e.hint);
@@ -186,6 +198,19 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
   }
   const names = Object.keys(recipes);
   const law = recipes[names[0]].fit.law;
+  // Budgets beyond a recipe's largest runs are extrapolations: say so, grouped by that largest budget.
+  const byLargest = new Map<number, string[]>();
+  for (const name of names) {
+    const cols = split.recipes.get(name)!;
+    const flopsCol = findColumn(cols, 'flops', col.flops);
+    if (!flopsCol) continue;
+    const largest = Math.max(...cols[flopsCol].map(Number).filter(Number.isFinite));
+    if (budgets.some((c) => c > largest * (1 + 1e-9))) byLargest.set(largest, [...(byLargest.get(largest) ?? []), name]);
+  }
+  if (byLargest.size) {
+    const parts = [...byLargest].map(([largest, list]) => `${list.length === names.length ? 'every recipe' : list.map((n) => `'${n}'`).join(', ')}: ${fmtSci(largest)}`);
+    notes.push(`frontiers beyond a recipe's largest runs are extrapolations (largest run budget in FLOPs, ${parts.join('; ')}).`);
+  }
 
   let exponentTest: ExponentTest | undefined;
   if (testExponents) exponentTest = testFreeExponents(recipes, (name) => fitOne(name, split.recipes.get(name)!, mode !== 'per-recipe', false), mode);
@@ -274,4 +299,50 @@ function testFreeExponents(recipes: Record<string, RecipeFit>, refit: (name: str
       ? `Mixed evidence for freeing the exponents per recipe: summed AIC falls by ${dA.toFixed(1)} but BIC rises by ${(-dB).toFixed(1)}; shared universal exponents are kept.`
       : `Shared universal exponents suffice: freeing them per recipe does not lower AIC (change ${(-dA).toFixed(1)}) or BIC (change ${(-dB).toFixed(1)}).`;
   return { perRecipe, deltaAIC: dA, deltaBIC: dB, warranted, verdict };
+}
+
+function fmtPct(x: number): string {
+  return `${Number((x * 100).toPrecision(3))}%`;
+}
+
+function fmtSci(x: number): string {
+  return x.toExponential(2);
+}
+
+/**
+ * The isoFLOP selection (see CompareOptions.nearOptimum), applied to each recipe's runs in place.
+ * Returns null when it is off or does not apply.
+ */
+function selectNearOptimum(recipes: Map<string, Columns>, spec: number | false | 'auto', flopsName?: string, lossName?: string): { tolerance: number; kept: Record<string, [number, number]> } | null {
+  if (spec === false) return null;
+  if (spec !== 'auto' && (typeof spec !== 'number' || !(spec > 0) || !Number.isFinite(spec))) {
+    throw new ScalingLabError('bad-option', `${FN}: nearOptimum must be a positive fraction (e.g. 0.05), 'auto' or false, got ${String(spec)}.`);
+  }
+  const found = [...recipes.values()].map((c) => ({ flops: findColumn(c, 'flops', flopsName), loss: findColumn(c, 'loss', lossName) }));
+  if (found.some((f) => !f.flops || !f.loss)) {
+    if (spec === 'auto') return null;
+    throw new ScalingLabError('missing-column', `${FN}: nearOptimum needs a flops and a loss column in every recipe.`, 'name them with columns: { flops, loss }, or leave nearOptimum out.');
+  }
+  if (spec === 'auto') {
+    // IsoFLOP sweeps: many runs share each budget.
+    const isoflop = [...recipes.values()].every((c, i) => {
+      const values = c[found[i].flops as string].map(Number);
+      return values.length >= 3 * new Set(values).size;
+    });
+    if (!isoflop) return null;
+  }
+  const tolerance = spec === 'auto' ? 0.05 : spec;
+  const kept: Record<string, [number, number]> = {};
+  let i = 0;
+  for (const [name, cols] of recipes) {
+    const flops = cols[found[i].flops as string].map(Number);
+    const loss = cols[found[i].loss as string].map(Number);
+    i++;
+    const lowest = new Map<number, number>();
+    flops.forEach((c, j) => { if (Number.isFinite(loss[j])) lowest.set(c, Math.min(lowest.get(c) ?? Infinity, loss[j])); });
+    const rows = flops.map((_, j) => j).filter((j) => loss[j] <= (lowest.get(flops[j]) as number) * (1 + tolerance));
+    for (const key of Object.keys(cols)) cols[key] = rows.map((j) => cols[key][j]);
+    kept[name] = [rows.length, flops.length];
+  }
+  return { tolerance, kept };
 }

@@ -23,10 +23,9 @@ export function compareCompute(a: FrontierResult, b: FrontierResult, flops: numb
   const loss = b.loss(flops);
   const flopsA = a.flopsFor(loss);
   if (!Number.isFinite(flopsA)) {
-    const floor = a.constants.L0 ?? a.constants.E ?? a.constants.floor;
     return {
       flops, loss, flopsA: Infinity, multiplier: 0, reached: false,
-      note: `recipe '${names[0]}' never reaches recipe '${names[1]}'s frontier loss ${loss.toPrecision(4)} at ${flops.toExponential(2)} FLOPs: its loss floor is ${floor !== undefined ? floor.toPrecision(4) : 'above it'}.`,
+      note: `recipe '${names[0]}' never reaches recipe '${names[1]}'s frontier loss ${loss.toPrecision(4)} at ${flops.toExponential(2)} FLOPs: its loss floor is ${a.floor.toPrecision(4)}.`,
     };
   }
   return { flops, loss, flopsA, multiplier: flops / flopsA, reached: true };

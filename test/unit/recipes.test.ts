@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRecipes } from '../../src/recipes';
 import { ScalingLabError } from '../../src/errors';
+import * as path from 'node:path';
+import { toColumns } from '../../src/data/columns';
+import { dataDir, datasets } from '../../src/data/datasets';
 
 interface Universal { L0: number; c_m: number; c_l: number; c_D: number; a_D?: number }
 
@@ -93,4 +96,36 @@ test('bad input names the recipe or option', () => {
   const r = compareRecipes(rows, { recipe: 'setting', bootstrap: false, testExponents: false });
   assert.throws(() => r.multiplier('A', 'Z', 1e21), /no recipe 'Z'/);
   assert.throws(() => r.multiplier('A', 'B', -1), /positive/);
+});
+
+// Reference: Porian et al. 2024's measured optimal losses (porian2024_optimal_pairs.csv, loss_star per setting
+// and budget): at 2.56e19 FLOPs the lowest loss_star among the five RefinedWeb settings is the winner the
+// comparison must pick. The fits use their isoFLOP points (porian2024_isoflop_points.csv via datasets).
+test('Porian et al. RefinedWeb settings: best recipe at 2.56e19 FLOPs is the one with the lowest measured loss_star', () => {
+  const five = ['Reproducing Kaplan et al.', 'Counting last layer FLOPs', 'Correcting warmup', 'Cosine decay', 'Optimizer tuning (no decay)'].map((s) => `RefinedWeb|${s}`);
+  const pairs = toColumns(path.join(dataDir(), 'porian2024_optimal_pairs.csv'), 'test');
+  let measuredBest = '';
+  let lowest = Infinity;
+  pairs.setting.forEach((s, i) => {
+    const loss = Number(pairs.loss_star[i]);
+    if (five.includes(String(s)) && Number(pairs.flops[i]) === 2.56e19 && Number.isFinite(loss) && loss < lowest) { lowest = loss; measuredBest = String(s); }
+  });
+  assert.equal(measuredBest, 'RefinedWeb|Cosine decay');
+
+  const budgets = [1e19, 2.56e19, 1e21];
+  const r = compareRecipes(datasets.porianRecipes({ as: 'columns' }), { recipe: 'setting', recipes: five, budgets, bootstrap: 20 });
+  assert.equal(r.best.find((b) => b.flops === 2.56e19)!.recipe, measuredBest);
+  // Multipliers are consistent with the printed frontiers: L*_A(C / multiplier) = L*_B(C).
+  for (const a of five) for (const b of five) for (const C of budgets) {
+    const c = r.compute(a, b, C);
+    if (!c.reached) { assert.equal(c.multiplier, 0); assert.ok(r.recipes[a].frontier.floor >= c.loss); continue; }
+    const lossA = r.recipes[a].frontier.loss(C / r.multiplier(a, b, C));
+    assert.ok(Math.abs(lossA / r.recipes[b].frontier.loss(C) - 1) < 1e-6, `${a} vs ${b} at ${C}`);
+  }
+  const summary = r.summary();
+  assert.match(summary, /not different training recipes/);
+  assert.match(summary, /'RefinedWeb\|Reproducing Kaplan et al\.' and 'RefinedWeb\|Counting last layer FLOPs' are the same training recipe/);
+  assert.match(summary, /2\.56e\+19 FLOPs: RefinedWeb\|Cosine decay/);
+  assert.equal(r.table().shape[0], 5);
+  assert.ok(r.recipes['RefinedWeb|Cosine decay'].fit.params.c_N.ci);
 });
