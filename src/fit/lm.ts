@@ -35,6 +35,12 @@ export interface LMOptions {
   /** Abandon a start whose objective is still above this after `screenIter` iterations (grid speed). */
   abandonAbove?: number;
   screenIter?: number;
+  /**
+   * Curvature used for Huber steps: 'huber' (default) = Gauss-Newton curvature of the Huber objective
+   * (points inside the quadratic zone), damped by the IRLS majoriser's diagonal; 'irls' = the IRLS
+   * majoriser itself (slower near the optimum, more cautious far from it).
+   */
+  curvature?: 'huber' | 'irls';
 }
 
 export interface LMResult {
@@ -48,10 +54,10 @@ export interface LMResult {
 
 export class LMWorkspace {
   f: Float64Array; ft: Float64Array; J: Float64Array; r: Float64Array;
-  M: Float64Array; A: Float64Array; g: Float64Array; step: Float64Array; trial: Float64Array; chol: Float64Array;
+  M: Float64Array; H: Float64Array; A: Float64Array; g: Float64Array; step: Float64Array; trial: Float64Array; chol: Float64Array;
   constructor(public n: number, public p: number) {
     this.f = new Float64Array(n); this.ft = new Float64Array(n); this.J = new Float64Array(n * p); this.r = new Float64Array(n);
-    this.M = new Float64Array(p * p); this.A = new Float64Array(p * p); this.g = new Float64Array(p);
+    this.M = new Float64Array(p * p); this.H = new Float64Array(p * p); this.A = new Float64Array(p * p); this.g = new Float64Array(p);
     this.step = new Float64Array(p); this.trial = new Float64Array(p); this.chol = new Float64Array(p * p);
   }
 }
@@ -75,23 +81,29 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
   const { n, p, logy } = prob;
   const delta = opts.delta, w = opts.weights ?? null;
   const maxIter = opts.maxIter ?? 200, ftol = opts.ftol ?? 1e-10;
-  const { f, ft, J, r, M, A, g, step, trial, chol } = ws;
+  const { f, ft, J, r, M, H, A, g, step, trial, chol } = ws;
+  const exact = (opts.curvature ?? 'huber') === 'huber' && delta !== Infinity;
   const lo = prob.lower, hi = prob.upper;
   const value = prob.value ? prob.value.bind(prob) : (t: Float64Array, out: Float64Array) => prob.model(t, out, J);
   project(theta, lo, hi, p);
   if (!prob.model(theta, f, J)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
   let obj = objectiveOf(logy, f, delta, w);
   if (!Number.isFinite(obj)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
+  // Absolute floor of the decrement test: log residuals cannot be resolved below ~1e-14 (exact data).
+  let sumW = n;
+  if (w) { sumW = 0; for (let i = 0; i < n; i++) sumW += w[i]; }
+  const floor = 1e-28 * sumW;
   let lambda = 1e-3;
   let gnorm = NaN;
   for (let iter = 0; iter < maxIter; iter++) {
     // Normal equations of the IRLS-weighted linearisation; dr/dtheta = -J/f.
-    M.fill(0); g.fill(0);
+    M.fill(0); g.fill(0); H.fill(0);
     for (let i = 0; i < n; i++) {
       const wi = w ? w[i] : 1;
       if (wi === 0) continue;
       const ri = logy[i] - Math.log(f[i]);
       r[i] = ri;
+      const inside = Math.abs(ri) <= delta;
       const u = wi * irlsWeight(ri, delta), ps = wi * psi(ri, delta), inv = 1 / f[i];
       const row = i * p;
       for (let a = 0; a < p; a++) {
@@ -100,8 +112,15 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
         const uja = u * ja;
         for (let b = 0; b <= a; b++) M[a * p + b] += uja * J[row + b] * inv;
       }
+      if (exact && inside) {
+        for (let a = 0; a < p; a++) {
+          const wja = wi * J[row + a] * inv;
+          for (let b = 0; b <= a; b++) H[a * p + b] += wja * J[row + b] * inv;
+        }
+      }
     }
-    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) M[b * p + a] = M[a * p + b];
+    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) { M[b * p + a] = M[a * p + b]; H[b * p + a] = H[a * p + b]; }
+    const C = exact ? H : M; // curvature of the step; M's diagonal scales the damping
     // Projected gradient: components pushing against an active bound do not count.
     gnorm = 0;
     for (let a = 0; a < p; a++) {
@@ -111,7 +130,7 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
       gnorm = Math.max(gnorm, Math.abs(g[a]));
     }
     // Convergence test on the Gauss-Newton decrement (relative to the objective).
-    if (decrement(M, trial, p, A, step, chol) <= ftol * obj + 1e-300) {
+    if (decrement(M, trial, p, A, step, chol) <= ftol * obj + floor) {
       return { objective: obj, iterations: iter, converged: true, gradientNorm: gnorm, reason: 'converged' };
     }
     if (opts.abandonAbove !== undefined && iter === (opts.screenIter ?? 10) && obj > opts.abandonAbove) {
@@ -120,7 +139,7 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
     let accepted = false;
     for (let tries = 0; tries < 30; tries++) {
       for (let a = 0; a < p; a++) {
-        for (let b = 0; b < p; b++) A[a * p + b] = M[a * p + b];
+        for (let b = 0; b < p; b++) A[a * p + b] = C[a * p + b];
         A[a * p + a] += lambda * Math.max(M[a * p + a], 1e-12 * (1 + Math.abs(M[a * p + a])));
         step[a] = -g[a];
       }
@@ -142,7 +161,7 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
     if (!accepted) {
       // No step decreases the objective even with heavy damping: a stationary point up to rounding.
       // Converged only if the decrement is tiny on an absolute relative scale.
-      const ok = decrement(M, trialFromGrad(g, theta, lo, hi, p, trial), p, A, step, chol) <= 1e-8 * obj + 1e-300;
+      const ok = decrement(M, trialFromGrad(g, theta, lo, hi, p, trial), p, A, step, chol) <= 1e-8 * obj + floor;
       return { objective: obj, iterations: iter + 1, converged: ok, gradientNorm: gnorm, reason: ok ? 'converged' : 'stalled' };
     }
     if (!prob.model(theta, f, J)) return { objective: Infinity, iterations: iter + 1, converged: false, gradientNorm: NaN, reason: 'stalled' };
