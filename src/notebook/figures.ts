@@ -347,7 +347,7 @@ export function recipesFigure(r: RecipesLike): PlotlyFigure {
       const Cg = logspace(rows[0].flops, rows[rows.length - 1].flops, 60);
       traces.push({ type: 'scatter', mode: 'lines', name: `${name}: L*(C)`, legendgroup: name, x: Cg, y: Cg.map((c) => fr.loss!(c)), line: { color, width: 2 } });
     }
-    traces.push({ type: 'scatter', mode: rows.length > 1 && fr.loss ? 'markers' : 'lines+markers', name: `${name} (n=${r.recipes[name].n})`, legendgroup: name,
+    traces.push({ type: 'scatter', mode: rows.length > 1 && fr.loss ? 'markers' : 'lines+markers', name: `${name}: budgets (${r.recipes[name].n} runs)`, legendgroup: name,
       x: rows.map((row) => row.flops), y: rows.map((row) => row.loss), marker: { color, size: 8 }, line: { color } });
   });
   const base = names[0];
@@ -363,6 +363,18 @@ export function recipesFigure(r: RecipesLike): PlotlyFigure {
       mult.push(...(ys.filter((v) => v !== null) as number[]));
       const color = COLORS[(k + 1) % COLORS.length];
       traces.push({ type: 'scatter', mode: 'lines+markers', name: `${name} vs ${base}`, legendgroup: name, x: budgets, y: ys, xaxis: 'x2', yaxis: 'y2', marker: { color, size: 8 }, line: { color } });
+    });
+    // The paper's prediction with equal L0: recipe R needs (K_base/K_R)^6 times less compute at every budget.
+    const K = (n: string) => constant(r.recipes[n].frontier ?? {}, ['K']);
+    const L0 = (n: string) => constant(r.recipes[n].frontier ?? {}, ['L0', 'E']);
+    names.slice(1).forEach((name) => {
+      const kb = K(base), kr = K(name), lb = L0(base), lr = L0(name);
+      if (kb === undefined || kr === undefined || lb === undefined || lr === undefined) return;
+      if (Math.abs(lb - lr) > 1e-9 * Math.max(1, Math.abs(lb))) return;
+      const v = (kb / kr) ** 6;
+      traces.push({ type: 'scatter', mode: 'lines', name: `paper: (K_${base}/K_${name})^6 = ${fmtShort(v)} (equal L0)`, x: [budgets[0], budgets[budgets.length - 1]], y: [v, v],
+        xaxis: 'x2', yaxis: 'y2', line: { ...REF, dash: 'dot' } });
+      mult.push(v);
     });
     traces.push({ type: 'scatter', mode: 'lines', name: 'equal compute (×1)', x: [budgets[0], budgets[budgets.length - 1]], y: [1, 1], xaxis: 'x2', yaxis: 'y2', line: REF });
     layout.xaxis2 = { ...axis(`baseline (${base}) compute C (FLOPs)`, budgets, 0.5), domain: [0.56, 1], anchor: 'y2' };

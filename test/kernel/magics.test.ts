@@ -138,3 +138,14 @@ test('%frontier shows the frontier chart and table', () => {
   assert.match([d[0].data!['text/html']].flat().join(''), /N\* \(params\)/);
   assert.match([d[0].data!['text/plain']].flat().join(''), /frontier/i);
 });
+
+test('%compare shows the recipe comparison: frontiers, multipliers and the winners table', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%compare'));
+  assert.equal(d.length, 1);
+  assert.deepEqual(Object.keys(d[0].data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
+  const fig = d[0].data![PLOTLY] as { data: Array<{ name: string; y?: number[] }>; layout: Record<string, any> };
+  const mult = fig.data.find((t) => t.name === 'tuned vs base');
+  assert.ok(mult && mult.y!.every((v) => Math.abs(v - (1 / 0.9) ** 6) < 0.05), JSON.stringify(mult));
+  assert.match([d[0].data!['text/html']].flat().join(''), /Best recipe per budget/);
+  assert.match([d[0].data!['text/plain']].flat().join(''), /Recipe comparison: 2 recipes/);
+});

@@ -219,7 +219,8 @@ test('plots.recipes: one frontier per recipe and the compute multiplier against 
   };
   const fig = plots.recipes(r);
   const names = fig.data.map((t) => String(t.name));
-  assert.ok(names.includes('base (n=18)') && names.includes('tuned (n=12)'));
+  assert.ok(names.includes('base: budgets (18 runs)') && names.includes('tuned: budgets (12 runs)'));
+  assert.ok(names.some((n) => /paper: \(K_base\/K_tuned\)\^6 = 1\.882 \(equal L0\)/.test(n)), names.join(' | '));
   const mult = fig.data.find((t) => t.name === 'tuned vs base')!;
   assert.deepEqual(mult.y, [1.88, 1.88]);
   assert.match((fig.layout as any).yaxis2.title.text, /compute multiplier/);
