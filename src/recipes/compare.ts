@@ -60,6 +60,8 @@ export interface CompareOptions {
 
 const KEYS = ['recipe', 'recipes', 'budgets', 'paramsPerShape', 'flopsPerParamToken', 'exponents', 'testExponents', 'minPoints', 'bootstrap', 'seed', 'objective', 'columns', 'nearOptimum', 'accountingColumns'];
 const ACCOUNTING_DEFAULT = ['param_count', 'loss_split', 'flop_count', 'flops_counting', 'counting'];
+/** Descriptor columns that name the data a loss is measured on. */
+const DATA_COLUMNS = ['dataset', 'data', 'corpus', 'eval_set', 'eval_dataset'];
 const FN = 'compareRecipes';
 
 /** The size law used when runs have params and tokens but no width and depth: universal size exponent 1/3. */
@@ -233,6 +235,15 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
         });
         if (differsIn.length) sameTraining.push({ recipes: [a, b], differsIn });
       }
+    }
+  }
+
+  // Losses measured on different data sets are not comparable, whatever the recipe.
+  const dataCol = Object.keys(descriptors).find((c) => DATA_COLUMNS.includes(c.toLowerCase()));
+  if (dataCol) {
+    const sets = [...new Set(Object.values(descriptors[dataCol]))];
+    if (sets.length > 1) {
+      notes.unshift(`the recipes' losses are measured on different data sets (${dataCol}: ${sets.join(', ')}), so their losses, winners and multipliers are only comparable within one data set; pick one with recipes: [...].`);
     }
   }
 

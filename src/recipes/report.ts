@@ -1,6 +1,9 @@
 import type { Columns } from '../data/frame';
 import type { RecipeComparison } from './compare';
 
+/** Recipes listed per budget in the summary (the closest competitors first). */
+const MAX_LISTED = 5;
+
 export function fmt(x: number | undefined, digits = 4): string {
   if (x === undefined) return '-';
   if (!Number.isFinite(x)) return String(x);
@@ -72,12 +75,12 @@ export function recipeSummary(r: RecipeComparison): string {
   }
   lines.push('  Best recipe per budget (compute the others need to reach its frontier loss):');
   r.best.forEach(({ flops, recipe, loss }) => {
-    const others = names.filter((n) => n !== recipe).map((n) => {
-      // The compute recipe n needs for the winner's loss, relative to C: 1 / multiplier(n, winner, C).
-      const c = r.compute(n, recipe, flops);
-      return c.reached ? `${n} ${fmt(1 / c.multiplier, 3)}x` : `${n} never (its loss floor is above ${fmt(loss)})`;
-    });
-    lines.push(`    ${fmt(flops, 3)} FLOPs: ${recipe} (L* = ${fmt(loss)}); ${others.join(', ')}`);
+    // The compute each other recipe needs for the winner's loss, relative to C: 1 / multiplier(n, winner, C).
+    const others = names.filter((n) => n !== recipe).map((n) => ({ n, c: r.compute(n, recipe, flops) }))
+      .sort((x, y) => y.c.multiplier - x.c.multiplier);
+    const shown = others.slice(0, MAX_LISTED).map(({ n, c }) => (c.reached ? `${n} ${fmt(1 / c.multiplier, 3)}x` : `${n} never (its loss floor ${fmt(r.recipes[n].frontier.floor)} is above)`));
+    const more = others.length > MAX_LISTED ? `, and ${others.length - MAX_LISTED} more` : '';
+    lines.push(`    ${fmt(flops, 3)} FLOPs: ${recipe} (L* = ${fmt(loss)}); ${others.length > MAX_LISTED ? 'closest: ' : ''}${shown.join(', ')}${more}`);
   });
   if (r.exponentTest) lines.push(`  Exponents: ${r.exponentTest.verdict}`);
   if (r.sameTraining.length || r.accountingColumns.length) {

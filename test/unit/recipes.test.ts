@@ -96,6 +96,10 @@ test('bad input names the recipe or option', () => {
   const r = compareRecipes(rows, { recipe: 'setting', bootstrap: false, testExponents: false });
   assert.throws(() => r.multiplier('A', 'Z', 1e21), /no recipe 'Z'/);
   assert.throws(() => r.multiplier('A', 'B', -1), /positive/);
+  // Recipes evaluated on different data sets: their losses are not comparable, and the summary says so.
+  const mixed = [...runs(A).map((x) => ({ ...x, setting: 'A', dataset: 'web' })), ...runs(A).map((x) => ({ ...x, setting: 'B', dataset: 'code' }))];
+  assert.match(compareRecipes(mixed, { recipe: 'setting', bootstrap: false, testExponents: false }).summary(), /different data sets \(dataset: web, code\)/);
+  assert.doesNotMatch(r.summary(), /different data sets/);
 });
 
 // Reference: Porian et al. 2024's measured optimal losses (porian2024_optimal_pairs.csv, loss_star per setting
@@ -126,6 +130,7 @@ test('Porian et al. RefinedWeb settings: best recipe at 2.56e19 FLOPs is the one
   assert.match(summary, /not different training recipes/);
   assert.match(summary, /'RefinedWeb\|Reproducing Kaplan et al\.' and 'RefinedWeb\|Counting last layer FLOPs' are the same training recipe/);
   assert.match(summary, /2\.56e\+19 FLOPs: RefinedWeb\|Cosine decay/);
+  assert.doesNotMatch(summary, /different data sets/);
   assert.equal(r.table().shape[0], 5);
   assert.ok(r.recipes['RefinedWeb|Cosine decay'].fit.params.c_N.ci);
 });
