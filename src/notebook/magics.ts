@@ -262,7 +262,7 @@ function builtins(): MagicSpec[] {
         const name = p.name ?? 'fit';
         const call = law === null || law === '"universal"'
           ? `${ctx.use('fitUniversal')}(${data}${noProgress ? (code ? `, ${code}` : '') : withProgress(code, ctx, p.options)})`
-          : `${ctx.use('fitLaw')}(${data}, ${law}${code ? `, ${code}` : ''})`;
+          : `${ctx.use('fitLaw')}(${data}, ${law}${noProgress ? (code ? `, ${code}` : '') : withProgress(code, ctx, p.options)})`;
         return resultLines(name, call, ctx);
       },
     },

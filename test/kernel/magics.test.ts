@@ -149,3 +149,10 @@ test('%compare shows the recipe comparison: frontiers, multipliers and the winne
   assert.match([d[0].data!['text/html']].flat().join(''), /Best recipe per budget/);
   assert.match([d[0].data!['text/plain']].flat().join(''), /Recipe comparison: 2 recipes/);
 });
+
+test('%fit --law with a %%law variable goes through fitLaw and renders the fit', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%fit ml = runs --law mylaw'));
+  const result = d[d.length - 1];
+  assert.deepEqual(Object.keys(result.data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
+  assert.match([result.data!['text/plain']].flat().join(''), /Fit of L = L0 \+ c_m \/ m/);
+});
