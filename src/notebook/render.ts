@@ -122,6 +122,18 @@ export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle
     const t = value as ToyLike;
     return chartBundle(plots.toy(t), toyTable(t), summaryOf(t));
   }
+  if (kind === 'paper-check') {
+    const pc = value as { rows?: Array<{ quantity: string; ours: number; oursStderr?: number; paper: number; tolerance: number | [number, number]; source: string; passed: boolean }> } & Kinded;
+    const rows = pc.rows ?? [];
+    const cols: Record<string, Column> = {
+      '': rows.map((r) => (r.passed ? '✓' : '✗')), quantity: rows.map((r) => r.quantity),
+      ours: rows.map((r) => (r.oursStderr !== undefined ? `${fmt(r.ours)} ± ${fmt(r.oursStderr)}` : fmt(r.ours))),
+      paper: rows.map((r) => r.paper),
+      tolerance: rows.map((r) => (Array.isArray(r.tolerance) ? `[${fmt(r.tolerance[0])}, ${fmt(r.tolerance[1])}]` : `± ${fmt(r.tolerance)}`)),
+      source: rows.map((r) => r.source),
+    };
+    return { 'text/html': wrap([htmlTable(cols, { caption: "Our numbers against the papers'", maxRows: 100 })]), 'text/plain': summaryOf(pc) };
+  }
   if (isFigure(value)) {
     return { [PLOTLY_MIME]: value, 'text/html': wrap([plotlyHtml(value)]), 'text/plain': `<plotly figure: ${value.data.length} traces>` };
   }

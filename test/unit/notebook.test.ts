@@ -394,3 +394,11 @@ test('patchTslab: stop_on_error=false keeps the queue alive after a failing cell
   await Promise.all([server.handleExecute('shell', msg('boom')), server.handleExecute('shell', msg('1'))]);
   assert.deepEqual(sent.map((s) => s.content.status), ['error', 'abort'], 'stop_on_error (default) aborts the queued cell, as in tslab');
 });
+
+test('a paper check shows as an HTML table of ours vs the paper, with the summary as text', () => {
+  const b = bundleFor({ kind: 'paper-check', passed: true, summary: () => 'ok  depth exponent',
+    rows: [{ quantity: 'depth exponent', ours: 0.98, oursStderr: 0.03, paper: 1, tolerance: 0.1, source: 'Liu et al.', passed: true }] });
+  assert.deepEqual(Object.keys(b).sort(), ['text/html', 'text/plain']);
+  assert.match(String(b['text/html']), /<td>✓<\/td><td>depth exponent<\/td><td>0\.98 ± 0\.03<\/td><td>1<\/td><td>± 0\.1<\/td>/);
+  assert.equal(b['text/plain'], 'ok  depth exponent');
+});
