@@ -8,6 +8,7 @@ import { frontier } from '../frontier/frontier';
 import { resolveBudgets, type Budgets } from '../frontier/budgets';
 import type { FrontierResult } from '../frontier/types';
 import { compareCompute, type ComputeComparison } from './multiplier';
+import { coefficientDifference } from './difference';
 import { recipeColumns, recipeSummary } from './report';
 import { recipeDescriptors, splitRecipes } from './split';
 import { toDataFrame } from '../data/frame';
@@ -101,6 +102,11 @@ export interface RecipeComparison {
   multiplier(a: string, b: string, flops: number): number;
   /** The full comparison behind multiplier(): the loss to reach, the compute a needs, and a note when it never gets there. */
   compute(a: string, b: string, flops: number): ComputeComparison;
+  /**
+   * Coefficient differences b - a (every fitted parameter, plus K, c_N and tokensPerParam when the frontier
+   * has them), with a 95% interval from the two recipes' independent bootstraps when both have one.
+   */
+  difference(a: string, b: string): Record<string, { value: number; ci: [number, number] | null }>;
   /** One row per recipe: coefficients with CIs, tokensPerParam, aspectRatio (with width/depth), loss at each budget. */
   table(): DataFrame;
   summary(): string;
@@ -165,7 +171,7 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
   if (!hasShape && !all.every((c) => findColumn(c, 'params', col.params))) {
     throw new ScalingLabError('missing-column', `${FN}: every recipe needs width and depth columns, or a params column, besides tokens and loss.`, 'name them with columns: { width, depth } or columns: { params }.');
   }
-  const fitOne = (name: string, cols: Columns, free: boolean, boot: number | false): FitResult => {
+  const fitOne = (name: string, cols: Columns, free: boolean, boot: number | false, seed: number): FitResult => {
     try {
       if (hasShape) {
         return fitUniversal(cols, {
@@ -186,8 +192,10 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
   };
 
   const recipes: Record<string, RecipeFit> = {};
+  let index = 0;
   for (const [name, cols] of split.recipes) {
-    const fit = fitOne(name, cols, mode === 'per-recipe', bootstrap);
+    // A different seed per recipe keeps the recipes' bootstraps independent (for difference()).
+    const fit = fitOne(name, cols, mode === 'per-recipe', bootstrap, seed + index++);
     let fr: FrontierResult;
     try {
       fr = frontier(fit, { budgets, paramsPerShape: k, flopsPerParamToken: f });
@@ -215,7 +223,7 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
   }
 
   let exponentTest: ExponentTest | undefined;
-  if (testExponents) exponentTest = testFreeExponents(recipes, (name) => fitOne(name, split.recipes.get(name)!, mode !== 'per-recipe', false), mode);
+  if (testExponents) exponentTest = testFreeExponents(recipes, (name) => fitOne(name, split.recipes.get(name)!, mode !== 'per-recipe', false, seed), mode);
 
   // Recipes whose descriptors differ only in accounting columns are one training recipe measured two ways.
   const skip = new Set<string>([split.column ?? '', 'recipe', 'setting']);
@@ -279,6 +287,10 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
     notes,
     multiplier: (a, b, flops) => compute(a, b, flops).multiplier,
     compute,
+    difference: (a, b) => {
+      check(a, 'first argument'); check(b, 'second argument');
+      return coefficientDifference(recipes[a], recipes[b]);
+    },
     table: () => toDataFrame(recipeColumns(result)),
     summary: () => recipeSummary(result),
   };

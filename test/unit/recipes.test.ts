@@ -39,6 +39,10 @@ test('equal L0: the multiplier is (K_B/K_A)^6 at every budget, and the winner is
   }
   assert.deepEqual(r.best.map((b) => b.recipe), ['A', 'A', 'A']);
   assert.equal(r.multiplier('A', 'A', 1e21), 1);
+  // Coefficient differences b - a: the generating constants differ by c_m 50, c_l 0.4, c_D 150.
+  const d = r.difference('A', 'B');
+  assert.ok(Math.abs(d.c_m.value - 50) < 1e-6 && Math.abs(d.c_l.value - 0.4) < 1e-8 && Math.abs(d.c_D.value - 150) < 1e-6);
+  assert.ok(d.c_m.ci && d.c_m.ci[0] <= d.c_m.value + 1e-6 && d.c_m.value - 1e-6 <= d.c_m.ci[1]);
   const cols = r.table().columns;
   for (const c of ['recipe', 'n', 'L0', 'c_m', 'c_l', 'c_D', 'c_D_lo', 'c_D_hi', 'tokensPerParam', 'aspectRatio', 'loss@1e+21', 'loss@1e+21_lo']) assert.ok(cols.includes(c), `table column ${c}`);
   assert.match(r.summary(), /1\.00e\+21 FLOPs: A/);
