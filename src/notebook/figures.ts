@@ -428,7 +428,7 @@ export function toyFigure(t: ToyLike): PlotlyFigure {
   const n = cols.loss?.length ?? 0;
   const groups = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
-    const key = groupCols.map((c) => `${c}=${cols[c][i]}`).join(', ') || 'loss';
+    const key = groupCols.map((c) => `${c}=${cols[c][i]}`).join(', ') || 'loss curve';
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(i);
   }
@@ -450,8 +450,8 @@ export function toyFigure(t: ToyLike): PlotlyFigure {
     const lx = inRange.map((i) => Math.log(px[i])), ly = inRange.map((i) => Math.log(py[i]));
     const mx = lx.reduce((a, b) => a + b, 0) / lx.length, my = ly.reduce((a, b) => a + b, 0) / ly.length;
     const x0 = Math.exp(mx), y0 = Math.exp(my);
-    const lo = e.range ? e.range[0] : Math.min(...inRange.map((i) => px[i]));
-    const hi = e.range ? e.range[1] : Math.max(...inRange.map((i) => px[i]));
+    const lo = Math.max(e.range ? e.range[0] : 0, Math.min(...inRange.map((i) => px[i])));
+    const hi = Math.min(e.range ? e.range[1] : Infinity, Math.max(...inRange.map((i) => px[i])));
     const g = logspace(lo, hi, 40);
     const ci = e.ci ? ` [${fmtShort(e.ci[0])}, ${fmtShort(e.ci[1])}]` : e.stderr ? ` ± ${fmtShort(e.stderr)}` : '';
     traces.push({ type: 'scatter', mode: 'lines', name: `fit: slope −${fmtShort(e.value)}${ci}`, x: g, y: refLine(g, x0, y0, -e.value), xaxis: 'x2', yaxis: 'y2', line: { color: COLORS[3], width: 2 } });
