@@ -131,7 +131,7 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
   const height = Number((fig.layout as { height?: unknown }).height) || options.height || 460;
   const waitMs = source === 'inline' ? 10000 : 0;
   return `${library}<div id="${id}" class="scalinglab-plot" style="width:100%;min-height:${height}px;"></div>
-<div id="${id}-status" style="color:#888;font:12px sans-serif">loading plotly.js ${PLOTLY_VERSION} ...</div>
+<div id="${id}-status" style="color:#888;font:12px sans-serif">The chart is drawn here by plotly.js ${PLOTLY_VERSION} when the notebook is trusted and plotly.js can load (online, or after setPlotlySource('inline')).</div>
 <script type="text/javascript">
 (function () {
   var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? { responsive: true } })};
