@@ -178,8 +178,9 @@ function expression(raw: string, what: string, usage: string): string {
   throw new MagicError(`${what} '${raw}' is not a variable or expression.`, `usage: ${usage}`);
 }
 
+/** One line per magic line, so tslab's diagnostics keep the cell's line numbers. */
 function resultLines(name: string, call: string, ctx: MagicContext): string {
-  return `const ${name} = ${call};\n${ctx.use('show')}(${name});`;
+  return `const ${name} = ${call}; ${ctx.use('show')}(${name});`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,7 +393,7 @@ export function rewriteCell(code: string): string | null {
   const header = () => {
     if (!imports.size) return '';
     const names = [...imports].map(([n, a]) => `${n} as ${a}`).join(', ');
-    return `import { ${names} } from 'scalinglab';\n`;
+    return `import { ${names} } from 'scalinglab'; `; // same line as the cell's first line: line numbers stay
   };
 
   const first = lines.findIndex((l) => l.trim() !== '');

@@ -24,9 +24,8 @@ test('plain cells are left alone (null), including ones that use the % operator'
 
 test('%%csv compiles to the csv tagged template, imported under an alias without __', () => {
   const out = rewriteCell('%%csv runs\nd_model,loss\n256,3.1\n512,2.9\n')!;
-  assert.match(out, /^import \{ csv as scalinglab_csv, show as scalinglab_show \} from 'scalinglab';/);
-  assert.match(out, /const runs = scalinglab_csv`d_model,loss\n256,3\.1\n512,2\.9\n`;/);
-  assert.match(out, /scalinglab_show\(runs\);$/);
+  assert.match(out, /^import \{ csv as scalinglab_csv, show as scalinglab_show \} from 'scalinglab'; const runs = scalinglab_csv`d_model,loss\n256,3\.1\n512,2\.9\n`; scalinglab_show\(runs\);$/);
+  assert.equal(out.split('\n').length, 4, 'the body keeps its lines');
   noDunder(out);
   // a body String.raw would change (backtick, backslash, ${) becomes a call with a JSON string
   const odd = rewriteCell('%%csv t\nname,loss\n`a\\b`,1')!;
@@ -50,7 +49,7 @@ test('%fit: fitUniversal by default with nested, aliased and list options; fitLa
 });
 
 test('%frontier, %toy, %compare and %show compile to the API calls', () => {
-  assert.match(rewriteCell('%frontier f = u --budgets 1e20,1e22,1e24')!, /const f = scalinglab_frontier\(u, \{ budgets: \[1e20, 1e22, 1e24\] \}\);\nscalinglab_show\(f\);/);
+  assert.match(rewriteCell('%frontier f = u --budgets 1e20,1e22,1e24')!, /const f = scalinglab_frontier\(u, \{ budgets: \[1e20, 1e22, 1e24\] \}\); scalinglab_show\(f\);/);
   const toy = rewriteCell('%toy t = softmax-time --seed 0 --steps 500')!;
   assert.match(toy, /const t = await scalinglab_runToy\("softmax-time", \{ seed: 0, steps: 500, onProgress: scalinglab_progressBar\(\) \}\);/);
   assert.match(rewriteCell('%toy t = residual-depth --no-progress')!, /scalinglab_runToy\("residual-depth"\);/);
@@ -61,7 +60,8 @@ test('%frontier, %toy, %compare and %show compile to the API calls', () => {
 test('line magics mix with ordinary code; imports are hoisted once', () => {
   const out = rewriteCell('const budgets = [1e20];\n%frontier f1 = u --budgets (budgets)\n%frontier f2 = u\nconsole.log(f1.rows.length)')!;
   assert.equal(out.match(/^import /gm)!.length, 1);
-  assert.match(out, /const budgets = \[1e20\];\nconst f1 = scalinglab_frontier\(u, \{ budgets: \(budgets\) \}\);/);
+  assert.equal(out.split('\n').length, 4, 'one line per line: diagnostics keep their line numbers');
+  assert.match(out, /^import .*; const budgets = \[1e20\];\nconst f1 = scalinglab_frontier\(u, \{ budgets: \(budgets\) \}\); scalinglab_show\(f1\);\n/);
   assert.match(out, /console\.log\(f1\.rows\.length\)$/);
   noDunder(out);
 });
