@@ -1,0 +1,335 @@
+import { Adam, CurveColumns, ToyContext, rmsNormRows } from './common';
+import { Engine, transpose } from './engine';
+import { Rng } from './random';
+import { logLogSlope } from './stats';
+import type { ToyCore } from './softmax-time';
+
+/** Options of the `residual-depth` toy ("Inverse depth scaling from most layers being similar"). */
+export interface ResidualDepthOptions {
+  /** 'independent': i.i.d. teacher layers (loss ~ 1/l); 'tied': every teacher layer is the same (smooth, ODE-like). */
+  teacher: 'independent' | 'tied';
+  /** Student depths l. */
+  depths: number[];
+  /** Teacher depth l*. Default 64. */
+  teacherDepth: number;
+  /** Residual stream width. Default 32. */
+  dim: number;
+  /** MLP hidden size. Default 128. */
+  hidden: number;
+  /** Size of the fixed pool of teacher input/target pairs the student samples from. */
+  pool: number;
+  /** Held-out teacher pairs for the test loss. */
+  testSize: number;
+  steps: number;
+  batch: number;
+  /** Base Adam learning rate; a student of depth l uses lr / sqrt(l). */
+  lr: number;
+  /** Fraction of the steps at constant lr before the linear decay. Default 0.8. */
+  lrDecayStart: number;
+  /** Final lr as a fraction of the initial one. Default 0.1. */
+  lrDecayTo: number;
+  logEvery: number;
+}
+
+export const residualDepthDefaults = {
+  teacher: 'independent' as const, depths: [2, 4, 8, 16], teacherDepth: 64, dim: 32, hidden: 128, pool: 65536, testSize: 4096,
+  steps: 8000, batch: 256, lr: 2.4e-3, lrDecayStart: 0.8, lrDecayTo: 0.1, logEvery: 50,
+};
+
+interface Layer {
+  F: Float32Array; // [d, H]
+  c: Float32Array; // [H]
+  P: Float32Array; // [H, d]
+}
+
+function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
+  return rng.fillUniform(new Float32Array(size), -bound, bound);
+}
+
+/** sq = relu(a + c)^2 row-wise (and r = relu(a + c) when asked). */
+function biasReluSquare(a: Float32Array, bias: Float32Array, sq: Float32Array, r: Float32Array | undefined, B: number, H: number): void {
+  if (r) {
+    for (let b = 0; b < B; b++) {
+      const o = b * H;
+      for (let j = 0; j < H; j++) {
+        const v = a[o + j] + bias[j];
+        const x = v > 0 ? v : 0;
+        r[o + j] = x;
+        sq[o + j] = x * x;
+      }
+    }
+  } else {
+    for (let b = 0; b < B; b++) {
+      const o = b * H;
+      for (let j = 0; j < H; j++) {
+        const v = a[o + j] + bias[j];
+        const x = v > 0 ? v : 0;
+        sq[o + j] = x * x;
+      }
+    }
+  }
+}
+
+function addInto(h: Float32Array, up: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) h[i] += up[i];
+}
+
+/** A residual MLP: h <- h + relu(rms(h) F + c)^2 P, per layer; output rms(h). */
+export class ResidualNet {
+  readonly layers: Layer[];
+  private cache: { hIn: Float32Array; inv: Float32Array; u: Float32Array; r: Float32Array; s: Float32Array }[] = [];
+  private cacheB = 0;
+
+  constructor(readonly d: number, readonly H: number, layers: Layer[], private readonly engine: Engine) {
+    this.layers = layers;
+  }
+
+  /** nn.Linear default init U(+-1/sqrt(fan_in)); P scaled by pScale (0 gives the zero-initialised student). */
+  static random(rng: Rng, depth: number, d: number, H: number, pScale: number, tied: boolean, engine: Engine): ResidualNet {
+    const layers: Layer[] = [];
+    for (let k = 0; k < depth; k++) {
+      if (tied && k > 0) {
+        layers.push(layers[0]);
+        continue;
+      }
+      const F = uniformArray(rng, d * H, 1 / Math.sqrt(d));
+      const c = uniformArray(rng, H, 1 / Math.sqrt(d));
+      const P = pScale === 0 ? new Float32Array(H * d) : uniformArray(rng, H * d, 1 / Math.sqrt(H));
+      if (pScale !== 0 && pScale !== 1) for (let i = 0; i < P.length; i++) P[i] *= pScale;
+      layers.push({ F, c, P });
+    }
+    return new ResidualNet(d, H, layers, engine);
+  }
+
+  private ensureCache(B: number): void {
+    if (this.cacheB === B) return;
+    const { d, H } = this;
+    this.cache = this.layers.map(() => ({
+      hIn: new Float32Array(B * d), inv: new Float32Array(B), u: new Float32Array(B * d), r: new Float32Array(B * H), s: new Float32Array(B * H),
+    }));
+    this.cacheB = B;
+  }
+
+  /** Runs the network on h [B, d] in place (h becomes the last residual state, before the final rms). */
+  forward(h: Float32Array, B: number, keep: boolean): void {
+    const { d, H } = this;
+    const mm = this.engine.mm;
+    if (keep) this.ensureCache(B);
+    const tmpU = keep ? undefined : new Float32Array(B * d);
+    const s = keep ? undefined : new Float32Array(B * H);
+    for (let k = 0; k < this.layers.length; k++) {
+      const L = this.layers[k];
+      const c = keep ? this.cache[k] : undefined;
+      const u = c ? c.u : tmpU!;
+      if (c) c.hIn.set(h);
+      // u = rms(h)
+      for (let b = 0; b < B; b++) {
+        const o = b * d;
+        let q = 0;
+        for (let j = 0; j < d; j++) q += h[o + j] * h[o + j];
+        const inv = 1 / Math.sqrt(q / d + 1.1920929e-7);
+        if (c) c.inv[b] = inv;
+        for (let j = 0; j < d; j++) u[o + j] = h[o + j] * inv;
+      }
+      const a = mm(u, L.F, B, d, H);
+      const sq = c ? c.s : s!;
+      biasReluSquare(a, L.c, sq, c ? c.r : undefined, B, H);
+      const up = mm(sq, L.P, B, H, d);
+      addInto(h, up, B * d);
+    }
+  }
+
+  /**
+   * Backward pass after forward(h, B, true): g [B, d] is dLoss/dh_L on entry; gradients go to grads
+   * (same layout as the layers). Every product is written without transposed operands.
+   */
+  backward(g: Float32Array, B: number, grads: Layer[]): void {
+    const { d, H } = this;
+    const mm = this.engine.mm;
+    const sT = new Float32Array(B * H);
+    const uT = new Float32Array(B * d);
+    const PT = new Float32Array(H * d);
+    const FT = new Float32Array(H * d);
+    const da = new Float32Array(B * H);
+    for (let k = this.layers.length - 1; k >= 0; k--) {
+      const L = this.layers[k];
+      const G = grads[k];
+      const c = this.cache[k];
+      // h_out = h_in + s P:  dP = s^T g,  ds = g P^T
+      transpose(c.s, B, H, sT);
+      const dP = mm(sT, g, H, B, d);
+      for (let i = 0; i < dP.length; i++) G.P[i] += dP[i];
+      transpose(L.P, H, d, PT);
+      const ds = mm(g, PT, B, d, H);
+      // s = relu(a)^2: da = 2 relu(a) ds
+      for (let i = 0; i < B * H; i++) da[i] = 2 * c.r[i] * ds[i];
+      for (let b = 0; b < B; b++) {
+        const o = b * H;
+        for (let j = 0; j < H; j++) G.c[j] += da[o + j];
+      }
+      // a = u F + c:  dF = u^T da,  du = da F^T
+      transpose(c.u, B, d, uT);
+      const dF = mm(uT, da, d, B, H);
+      for (let i = 0; i < dF.length; i++) G.F[i] += dF[i];
+      transpose(L.F, d, H, FT);
+      const du = mm(da, FT, B, H, d);
+      // u = h / rms(h): dh = inv (du - u mean(du u)); the residual path adds g itself
+      for (let b = 0; b < B; b++) {
+        const o = b * d;
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += du[o + j] * c.u[o + j];
+        dot /= d;
+        const inv = c.inv[b];
+        for (let j = 0; j < d; j++) g[o + j] += inv * (du[o + j] - c.u[o + j] * dot);
+      }
+    }
+  }
+}
+
+/** rms-normalises each row of h into out and returns the mean over B x d of (out - y)^2; g gets d/dh. */
+function rmsMse(h: Float32Array, y: Float32Array, B: number, d: number, g: Float32Array | undefined): number {
+  let loss = 0;
+  const scale = 2 / (B * d);
+  for (let b = 0; b < B; b++) {
+    const o = b * d;
+    let q = 0;
+    for (let j = 0; j < d; j++) q += h[o + j] * h[o + j];
+    const inv = 1 / Math.sqrt(q / d + 1.1920929e-7);
+    let dot = 0;
+    for (let j = 0; j < d; j++) {
+      const out = h[o + j] * inv;
+      const e = out - y[o + j];
+      loss += e * e;
+      dot += e * scale * out;
+    }
+    if (g) {
+      dot /= d;
+      for (let j = 0; j < d; j++) {
+        const out = h[o + j] * inv;
+        g[o + j] = inv * ((out - y[o + j]) * scale - out * dot);
+      }
+    }
+  }
+  return loss / (B * d);
+}
+
+/** Teacher inputs rms(x), x ~ N(0, I), and targets rms(teacher(rms(x))). */
+function teacherPairs(teacher: ResidualNet, rng: Rng, count: number, d: number): { x: Float32Array; y: Float32Array } {
+  const x = rng.fillNormal(new Float32Array(count * d));
+  rmsNormRows(x, count, d);
+  const y = x.slice();
+  const chunk = 2048;
+  for (let s = 0; s < count; s += chunk) {
+    const n = Math.min(chunk, count - s);
+    const part = y.subarray(s * d, (s + n) * d);
+    teacher.forward(part, n, false);
+  }
+  rmsNormRows(y, count, d);
+  return { x, y };
+}
+
+function testLoss(net: ResidualNet, x: Float32Array, y: Float32Array, count: number, d: number): number {
+  const h = x.slice();
+  const chunk = 2048;
+  let sum = 0;
+  for (let s = 0; s < count; s += chunk) {
+    const n = Math.min(chunk, count - s);
+    const part = h.subarray(s * d, (s + n) * d);
+    net.forward(part, n, false);
+    sum += rmsMse(part, y.subarray(s * d, (s + n) * d), n, d, undefined) * n;
+  }
+  return sum / count;
+}
+
+export async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Promise<ToyCore> {
+  const { engine, rng } = ctx;
+  const { dim: d, hidden: H, batch: B } = o;
+  const tied = o.teacher === 'tied';
+  const teacher = ResidualNet.random(rng, o.teacherDepth, d, H, 1 / Math.sqrt(o.teacherDepth), tied, engine);
+  await ctx.tick();
+  const pool = teacherPairs(teacher, rng, o.pool, d);
+  await ctx.tick();
+  const test = teacherPairs(teacher, rng, o.testSize, d);
+  let identity = 0;
+  for (let i = 0; i < test.x.length; i++) identity += (test.x[i] - test.y[i]) ** 2;
+  identity /= test.x.length;
+  const curves: CurveColumns = { depth: [], step: [], tau: [], loss: [] };
+  const finals: number[] = [];
+  const trainFinals: number[] = [];
+  const dataSeed = rng.nextU32();
+  let done = 0;
+  for (const depth of o.depths) {
+    const student = ResidualNet.random(rng, depth, d, H, 0, false, engine);
+    const grads: Layer[] = student.layers.map(() => ({ F: new Float32Array(d * H), c: new Float32Array(H), P: new Float32Array(H * d) }));
+    const opt = student.layers.map(() => ({ F: new Adam(d * H), c: new Adam(H), P: new Adam(H * d) }));
+    const dataRng = new Rng(dataSeed); // every depth sees the same sequence of batches
+    const h = new Float32Array(B * d);
+    const y = new Float32Array(B * d);
+    const g = new Float32Array(B * d);
+    const lr0 = o.lr / Math.sqrt(depth);
+    const decayFrom = Math.floor(o.steps * o.lrDecayStart);
+    let tau = 0;
+    let windowSum = 0;
+    let windowN = 0;
+    let tailSum = 0;
+    let tailN = 0;
+    for (let step = 0; step < o.steps; step++) {
+      await ctx.tick();
+      for (let b = 0; b < B; b++) {
+        const idx = dataRng.int(o.pool);
+        h.set(pool.x.subarray(idx * d, idx * d + d), b * d);
+        y.set(pool.y.subarray(idx * d, idx * d + d), b * d);
+      }
+      student.forward(h, B, true);
+      const loss = rmsMse(h, y, B, d, g);
+      for (const G of grads) {
+        G.F.fill(0);
+        G.c.fill(0);
+        G.P.fill(0);
+      }
+      student.backward(g, B, grads);
+      const lr = step < decayFrom ? lr0 : lr0 * (1 - ((1 - o.lrDecayTo) * (step - decayFrom)) / Math.max(1, o.steps - decayFrom));
+      for (let k = 0; k < depth; k++) {
+        opt[k].F.step(student.layers[k].F, grads[k].F, lr);
+        opt[k].c.step(student.layers[k].c, grads[k].c, lr);
+        opt[k].P.step(student.layers[k].P, grads[k].P, lr);
+      }
+      tau += lr;
+      windowSum += loss;
+      windowN++;
+      if (step >= o.steps * 0.9) {
+        tailSum += loss;
+        tailN++;
+      }
+      if ((step + 1) % o.logEvery === 0 || step === o.steps - 1) {
+        curves.depth.push(depth);
+        curves.step.push(step + 1);
+        curves.tau.push(tau);
+        curves.loss.push(windowSum / windowN);
+        windowSum = 0;
+        windowN = 0;
+      }
+      ctx.report(++done, loss, `residual-depth l=${depth}`);
+    }
+    finals.push(testLoss(student, test.x, test.y, o.testSize, d));
+    trainFinals.push(tailSum / Math.max(1, tailN));
+  }
+  const fit = logLogSlope(o.depths, finals);
+  const notes: string[] = [];
+  notes.push(`test MSE (held-out teacher pairs) by depth: ` + o.depths.map((l, i) => `l=${l}: ${finals[i].toExponential(2)}`).join(', ')
+    + `; identity-map baseline ${identity.toExponential(2)}`);
+  const local: string[] = [];
+  for (let i = 1; i < o.depths.length; i++) {
+    local.push((-Math.log(finals[i] / finals[i - 1]) / Math.log(o.depths[i] / o.depths[i - 1])).toFixed(2));
+  }
+  if (local.length) notes.push(`local slopes between successive depths: ${local.join(', ')}`);
+  const gap = o.depths.map((_, i) => trainFinals[i] / finals[i]);
+  if (gap.some((r) => r < 0.8)) notes.push(`train loss below test loss by more than 20% at some depths (pool of ${o.pool} pairs too small?)`);
+  return {
+    curves,
+    points: { x: [...o.depths], loss: finals, xLabel: 'depth' },
+    exponent: { value: fit.value, stderr: fit.stderr, ci: fit.ci, expected: 1, range: [Math.min(...o.depths), Math.max(...o.depths)] },
+    notes,
+    extra: { identity, local, trainFinals },
+  };
+}
