@@ -3,6 +3,7 @@ import { attachDisplay } from '../display-hook';
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { toDataFrame, type Columns } from '../data/frame';
 import type { FitResult, Role } from '../fit/types';
+import { LAWS, SYMBOL_ROLES, type BuiltinLaw } from '../laws';
 import { interval, rowBands } from './bands';
 import { resolveBudgets, type Budgets } from './budgets';
 import { solveChinchilla } from './chinchilla';
@@ -13,7 +14,7 @@ import { solveUniversal } from './universal';
 
 /** A law with known constants instead of a fit: `{ law: 'chinchilla', params: { A, B, E, alpha, beta } }`. */
 export interface LawSpec {
-  /** A built-in name ('chinchilla', 'universal') or a mathjs expression. */
+  /** A built-in name ('chinchilla', 'universal', 'kaplan') or a mathjs expression. */
   law: string;
   /** Every constant of the law. */
   params: Record<string, number>;
@@ -38,17 +39,15 @@ export interface FrontierOptions {
 
 const OPTION_KEYS = ['budgets', 'paramsPerShape', 'flopsPerParamToken', 'method', 'bands', 'level'] as const;
 
-/** Built-in laws for LawSpec input, with the names their constants may go by. */
-const BUILTIN: Record<string, { expression: string; roles: Record<string, Role>; aliases: Record<string, string> }> = {
-  chinchilla: { expression: 'E + A / N^alpha + B / D^beta', roles: { N: 'params', D: 'tokens' }, aliases: { L0: 'E', a: 'alpha', b: 'beta' } },
-  universal: {
-    expression: 'L0 + c_m / m + c_l / l + c_D * D^(-1/3)',
-    roles: { m: 'width', l: 'depth', D: 'tokens' },
-    aliases: { E: 'L0', width: 'c_m', depth: 'c_l', time: 'c_D', tokens: 'c_D', c_w: 'c_m', c_d: 'c_l' },
-  },
+/** Other names users give the built-in laws' constants (e.g. Liu and Gore's coefficient names). */
+const ALIASES: Record<string, Record<string, string>> = {
+  chinchilla: { L0: 'E', a: 'alpha', b: 'beta' },
+  universal: { E: 'L0', width: 'c_m', depth: 'c_l', time: 'c_D', tokens: 'c_D', c_w: 'c_m', c_d: 'c_l' },
+  kaplan: { Nc: 'N_c', Dc: 'D_c', aN: 'alpha_N', aD: 'alpha_D' },
 };
 
-const ROLE_GUESS: Record<string, Role> = { N: 'params', params: 'params', D: 'tokens', tokens: 'tokens', m: 'width', width: 'width', l: 'depth', depth: 'depth' };
+/** Variable roles guessed from names, for expressions given without roles. */
+const ROLE_GUESS: Record<string, Role> = { ...SYMBOL_ROLES, params: 'params', tokens: 'tokens', width: 'width', depth: 'depth' };
 
 /** A law ready to solve: expression, point values, roles, and optionally bootstrap draws. */
 interface Model {
@@ -83,8 +82,10 @@ function modelFromSpec(spec: LawSpec): Model {
   for (const [name, v] of Object.entries(spec.params)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ScalingLabError('bad-value', `frontier: params.${name} must be a finite number, got ${String(v)}.`);
   }
-  const builtin = BUILTIN[spec.law.trim().toLowerCase()];
-  if (builtin) {
+  const key = spec.law.trim().toLowerCase();
+  const known = (LAWS as Record<string, BuiltinLaw>)[key];
+  if (known) {
+    const builtin = { expression: known.expression, roles: known.variables, aliases: ALIASES[key] ?? {} };
     const params: Record<string, number> = {};
     for (const [name, v] of Object.entries(spec.params)) params[builtin.aliases[name] ?? name] = v;
     const needed = freeSymbols(builtin.expression, {}).filter((s) => !(s in builtin.roles));

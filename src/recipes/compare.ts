@@ -2,7 +2,7 @@ import { ScalingLabError, checkOptionKeys } from '../errors';
 import { attachDisplay } from '../display-hook';
 import { findColumn } from '../data/columns';
 import type { Columns } from '../data/frame';
-import { fitUniversal } from '../fit';
+import { fitLaw, fitUniversal } from '../fit';
 import type { FitResult, Objective } from '../fit/types';
 import { frontier } from '../frontier/frontier';
 import { resolveBudgets, type Budgets } from '../frontier/budgets';
@@ -112,17 +112,6 @@ export interface RecipeComparison {
   summary(): string;
 }
 
-type FitLaw = (data: unknown, law: string, options?: Record<string, unknown>) => FitResult;
-
-/** fitLaw from the fitting module (looked up at call time). */
-function getFitLaw(): FitLaw {
-  const mod = require('../fit') as { fitLaw?: FitLaw };
-  if (typeof mod.fitLaw !== 'function') {
-    throw new ScalingLabError('not-available', `${FN}: runs without width and depth need fitLaw, which this build does not have.`, 'add width and depth columns, or update scalinglab.');
-  }
-  return mod.fitLaw;
-}
-
 function countRows(cols: Columns): number {
   const first = Object.values(cols)[0];
   return first ? first.length : 0;
@@ -179,7 +168,6 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
           columns: { loss: col.loss, width: col.width, depth: col.depth, tokens: col.tokens },
         });
       }
-      const fitLaw = getFitLaw();
       const names: Record<string, string> = {};
       for (const role of ['params', 'tokens', 'loss'] as const) if (col[role]) names[role] = col[role] as string;
       return fitLaw(cols, free ? PARAMS_LAW_FREE : PARAMS_LAW_FIXED, { bootstrap: boot, seed, objective, ...names });

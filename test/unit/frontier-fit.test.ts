@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { fitUniversal } from '../../src/fit';
+import { fitLaw, fitUniversal } from '../../src/fit';
 import { datasets } from '../../src/data/datasets';
 import { frontier } from '../../src/frontier';
 
@@ -74,4 +74,36 @@ print(json.dumps(out))
   assert.ok(close2(f.bands!.loss[1], ref.loss22));
   assert.ok(close2(f.bands!.params[1], ref.n22));
   assert.ok(f.table().columns.includes('loss_lo'));
+});
+
+// The issue's Chinchilla-form call. Reference: DESIGN.md's G formula evaluated by numpy (python3) on the fit's
+// parameters and on each bootstrap draw: G = (alpha A/(beta B))^(1/(alpha+beta)), N* = G (C/6)^(beta/(alpha+beta)),
+// D* = (C/6)^(alpha/(alpha+beta))/G, L* = E + A N*^-alpha + B D*^-beta, 95% intervals by np.percentile.
+test('frontier(fitLaw(datasets.epochChinchilla(), "chinchilla")) follows the G formula, bands included', () => {
+  const fit = fitLaw(datasets.epochChinchilla(), 'chinchilla');
+  const fc = frontier(fit, { budgets: [5.76e23] });
+  assert.equal(fc.form, 'chinchilla');
+  const point: Record<string, number[]> = {};
+  for (const k of ['E', 'A', 'B', 'alpha', 'beta']) point[k] = [fit.params[k].value];
+  const script = `
+import json, sys, numpy as np
+d = json.load(sys.stdin)
+def frontier(s):
+    E, A, B, a, b = (np.array(s[k]) for k in ('E', 'A', 'B', 'alpha', 'beta'))
+    x = 5.76e23 / 6
+    G = (a * A / (b * B)) ** (1 / (a + b))
+    N = G * x ** (b / (a + b)); D = x ** (a / (a + b)) / G
+    return N, D, E + A * N ** -a + B * D ** -b
+N, D, L = frontier(d['point'])
+Ns, Ds, Ls = frontier(d['samples'])
+print(json.dumps({'N': N[0], 'D': D[0], 'L': L[0], 'Nci': np.percentile(Ns, [2.5, 97.5]).tolist(), 'Lci': np.percentile(Ls, [2.5, 97.5]).tolist()}))
+`;
+  const out = spawnSync('python3', ['-c', script], { input: JSON.stringify({ point, samples: fit.bootstrap!.samples }), encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  const ref = JSON.parse(out.stdout);
+  const row = fc.at(5.76e23);
+  assert.ok(rel(row.params, ref.N) < 1e-9 && rel(row.tokens, ref.D) < 1e-9 && rel(row.loss, ref.L) < 1e-9);
+  assert.ok(rel(fc.bands!.params[0][0], ref.Nci[0]) < 1e-9 && rel(fc.bands!.params[0][1], ref.Nci[1]) < 1e-9);
+  assert.ok(rel(fc.bands!.loss[0][0], ref.Lci[0]) < 1e-9 && rel(fc.bands!.loss[0][1], ref.Lci[1]) < 1e-9);
+  assert.equal(fc.floor, fit.params.E.value);
 });

@@ -127,6 +127,9 @@ test('numeric frontier of a non-separable law (Kaplan et al. L(N, D)) agrees wit
   const params = { Nc: 8.8e13, Dc: 5.4e13, aN: 0.076, aD: 0.095 };
   const f = frontier({ law, params }, { budgets: [1e18, 1e21] });
   assert.equal(f.form, 'numeric');
+  // The built-in name gives the same law (its constants are called N_c, D_c, alpha_N, alpha_D).
+  const named = frontier({ law: 'kaplan', params: { N_c: 8.8e13, D_c: 5.4e13, alpha_N: 0.076, alpha_D: 0.095 } }, { budgets: [1e18, 1e21] });
+  assert.ok(rel(named.rows[1].params, f.rows[1].params) < 1e-9);
   for (const row of f.rows) {
     const bf = bruteForceND((N, D) => ((params.Nc / N) ** (params.aN / params.aD) + params.Dc / D) ** params.aD, row.flops);
     assert.ok(rel(row.params, bf.N) < 0.01, `N* at ${row.flops}: ${row.params} vs ${bf.N}`);
