@@ -22,6 +22,11 @@ export interface PowerLawOptions {
    * Default false.
    */
   absoluteSigma?: boolean;
+  /**
+   * Which rows form the series: column -> value (all must match), or a predicate on the row. Default: every row.
+   * E.g. { recipe: 'RefinedWeb|Cosine decay' } for one of Porian et al.'s settings.
+   */
+  where?: Record<string, number | string> | ((row: Record<string, number | string>, index: number) => boolean);
 }
 
 export interface PowerLawFit {
@@ -44,7 +49,7 @@ export interface PowerLawFit {
   summary(): string;
 }
 
-const KEYS = ['x', 'y', 'logStd', 'weights', 'absoluteSigma'];
+const KEYS = ['x', 'y', 'logStd', 'weights', 'absoluteSigma', 'where'];
 const Z95 = 1.959963984540054;
 
 function numberAt(col: Array<number | string>, i: number): number {
@@ -75,12 +80,13 @@ export function fitPowerLaw(data: unknown, options: PowerLawOptions): PowerLawFi
     }
   }
   const rows = columns[options.x].length;
+  const selected = selectRows(columns, rows, options.where, fn);
   const lx: number[] = [];
   const ly: number[] = [];
   const w: number[] = [];
   const kept: number[] = [];
   const dropped: number[] = [];
-  for (let i = 0; i < rows; i++) {
+  for (const i of selected) {
     const x = numberAt(columns[options.x], i);
     const y = numberAt(columns[options.y], i);
     let weight = 1;
@@ -97,7 +103,7 @@ export function fitPowerLaw(data: unknown, options: PowerLawOptions): PowerLawFi
   }
   const n = lx.length;
   if (n < 3) {
-    throw new ScalingLabError('too-few-points', `${fn}: ${n} usable rows (${dropped.length} had missing values); an exponent with an error bar needs at least 3.`);
+    throw new ScalingLabError('too-few-points', `${fn}: ${n} usable rows (${dropped.length} had missing values${options.where ? `, ${rows - selected.length} not selected by where` : ''}); an exponent with an error bar needs at least 3.`);
   }
   // Centre ln x so the slope and intercept are uncorrelated and the 2x2 solve is well conditioned.
   const sw = w.reduce((a, b) => a + b, 0);
@@ -149,4 +155,24 @@ export function fitPowerLaw(data: unknown, options: PowerLawOptions): PowerLawFi
     },
   };
   return attachDisplay(result);
+}
+
+function selectRows(columns: Record<string, Array<number | string>>, rows: number, where: PowerLawOptions['where'], fn: string): number[] {
+  const all = Array.from({ length: rows as number }, (_, i) => i);
+  if (where === undefined) return all;
+  if (typeof where === 'function') {
+    const names = Object.keys(columns);
+    return all.filter((i) => where(Object.fromEntries(names.map((c) => [c, columns[c][i]])), i));
+  }
+  if (!where || typeof where !== 'object') throw new ScalingLabError('bad-option', `${fn}: where must be an object { column: value } or a predicate (row, i) => boolean.`);
+  for (const c of Object.keys(where)) {
+    if (!(c in columns)) throw new ScalingLabError('missing-column', `${fn}: where names a column '${c}' that is not in the data.`, `columns are: ${Object.keys(columns).join(', ')}.`);
+  }
+  const picked = all.filter((i) => Object.entries(where).every(([c, v]) => columns[c][i] === v || String(columns[c][i]) === String(v)));
+  if (picked.length === 0) {
+    const [c, v] = Object.entries(where)[0];
+    const values = [...new Set(columns[c].map(String))].slice(0, 12);
+    throw new ScalingLabError('empty-selection', `${fn}: no row matches where (${Object.entries(where).map(([k, x]) => `${k} = ${JSON.stringify(x)}`).join(', ')}).`, `values of '${c}' include: ${values.join(', ')}${values.length === 12 ? ', ...' : ''} (asked for ${JSON.stringify(v)}).`);
+  }
+  return picked;
 }

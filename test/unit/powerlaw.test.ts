@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fitPowerLaw } from '../../src/frontier';
 import { toColumns } from '../../src/data/columns';
-import { dataDir } from '../../src/data/datasets';
+import { dataDir, datasets } from '../../src/data/datasets';
 
 /** The shipped copy of porian2024_optimal_pairs.csv (Porian et al.'s file, unedited). */
 const porianPairs = () => path.join(dataDir(), 'porian2024_optimal_pairs.csv');
@@ -38,6 +38,10 @@ test('Porian et al. allocation exponents per RefinedWeb setting, within 0.01', (
     assert.ok(fit.exponent.ci[0] < fit.exponent.value && fit.exponent.value < fit.exponent.ci[1]);
     assert.ok(Math.abs(fit.predict(1e19) / (fit.coefficient.value * 1e19 ** fit.exponent.value) - 1) < 1e-12);
   }
+  // The same series picked with where, from the shipped data set (Porian's 'setting' is its 'recipe' column).
+  const viaWhere = fitPowerLaw(datasets.porianRecipes({ table: 'optimal', as: 'columns' }), { x: 'flops', y: 'n_star', logStd: 'n_star_log_std', where: { recipe: 'RefinedWeb|Cosine decay' } });
+  assert.ok(Math.abs(viaWhere.exponent.value - 0.571) < 0.01);
+  assert.throws(() => fitPowerLaw(datasets.porianRecipes({ table: 'optimal', as: 'columns' }), { x: 'flops', y: 'n_star', where: { recipe: 'Cosine' } }), /no row matches where/);
   // The setting with an empty first row: that row is left out and reported.
   const counting = fitPowerLaw(settingRows(file, 'RefinedWeb|Counting last layer FLOPs'), { x: 'flops', y: 'n_star', logStd: 'n_star_log_std' });
   assert.equal(counting.n, 11);
