@@ -106,4 +106,23 @@ print(json.dumps({'N': N[0], 'D': D[0], 'L': L[0], 'Nci': np.percentile(Ns, [2.5
   assert.ok(rel(fc.bands!.params[0][0], ref.Nci[0]) < 1e-9 && rel(fc.bands!.params[0][1], ref.Nci[1]) < 1e-9);
   assert.ok(rel(fc.bands!.loss[0][0], ref.Lci[0]) < 1e-9 && rel(fc.bands!.loss[0][1], ref.Lci[1]) < 1e-9);
   assert.equal(fc.floor, fit.params.E.value);
+
+  // The fitted Chinchilla form against a brute-force grid over N (D = C/(6N)) at three budgets.
+  const p = Object.fromEntries(Object.entries(fit.params).map(([k, v]) => [k, v.value]));
+  const f3 = frontier(fit, { budgets: [1e20, 1e22, 1e24] });
+  for (const r of f3.rows) {
+    let best = { N: NaN, L: Infinity };
+    let lo = 0, hi = Math.log(r.flops / 6);
+    for (let pass = 0; pass < 3; pass++) {
+      const steps = 4000, step = (hi - lo) / steps;
+      let bi = 0;
+      for (let i = 0; i <= steps; i++) {
+        const N = Math.exp(lo + i * step);
+        const L = p.E + p.A / N ** p.alpha + p.B / (r.flops / (6 * N)) ** p.beta;
+        if (L < best.L) { best = { N, L }; bi = i; }
+      }
+      const centre = lo + bi * step; lo = centre - 2 * step; hi = centre + 2 * step;
+    }
+    assert.ok(rel(r.params, best.N) < 0.01 && rel(r.tokens, r.flops / (6 * best.N)) < 0.01 && rel(r.loss, best.L) < 0.01, `at ${r.flops}`);
+  }
 });
