@@ -210,7 +210,8 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
   const solver = makeSolver(structure, form, k, f, model.evaluate);
   const solved = solver(model.params);
   const rows = budgets.map((c) => solved.at(c));
-  const notes = [...solved.notes];
+  // Shared with the solver, so notes it makes later (a numeric optimum on a search bound in at()) show up too.
+  const notes = solved.notes;
   const tokensPerParam = solved.constantTokensPerParam ?? rows[0].tokensPerParam;
   const aspectRatio = solved.aspectRatio ?? (rows[0].width !== undefined ? rows[0].width / (rows[0].depth as number) : undefined);
   const why = (closed: string) => (form === 'numeric' ? 'numeric frontier' : closed);
