@@ -146,7 +146,7 @@ function chooseForm(s: LawStructure, params: Record<string, number>, method: 'au
   return power(width) && power(depth) ? 'universal' : 'numeric';
 }
 
-function makeSolver(s: LawStructure, form: FrontierForm, k: number, f: number, evaluate: Model['evaluate']): (params: Record<string, number>) => SolvedFrontier {
+function makeSolver(s: LawStructure, form: FrontierForm, k: number, f: number, evaluate: Model['evaluate']): (params: Record<string, number>, hint?: (flops: number) => FrontierRow) => SolvedFrontier {
   const { width, depth, tokens, params: N } = s.byRole as Record<string, string>;
   // A power law read off the law; a missing one at a bootstrap draw means the coefficient went to 0.
   const pl = (v: string, params: Record<string, number>) => s.powerLaw(v, params) ?? { coefficient: 0, exponent: NaN };
@@ -165,12 +165,12 @@ function makeSolver(s: LawStructure, form: FrontierForm, k: number, f: number, e
       return solveUniversal({ L0: s.constant(params), c_m: wm.coefficient, a_m: wm.exponent, c_l: dl.coefficient, a_l: dl.exponent, c_D: dd.coefficient, a_D: dd.exponent }, k, f);
     };
   }
-  return (params) => {
+  return (params, hint) => {
     const loss = (vars: Record<string, number>) => (evaluate ? evaluate(vars, params) : s.evaluate(vars, params));
     // The floor is the loss with every variable at 1e300 (each decreasing term has vanished).
     const big: Record<string, number> = {};
     for (const v of Object.keys(s.roles)) big[v] = 1e300;
-    return solveNumeric(loss, s.byRole, k, f, loss(big));
+    return solveNumeric(loss, s.byRole, k, f, loss(big), hint);
   };
 }
 
@@ -210,6 +210,13 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
   const solver = makeSolver(structure, form, k, f, model.evaluate);
   const solved = solver(model.params);
   const rows = budgets.map((c) => solved.at(c));
+  const rowsByFlops = new Map(rows.map((r) => [r.flops, r]));
+  // The point optimum at any budget a bootstrap draw asks about, computed once.
+  const hint = (c: number): FrontierRow => {
+    let row = rowsByFlops.get(c);
+    if (!row) { row = solved.at(c); rowsByFlops.set(c, row); }
+    return row;
+  };
   // Shared with the solver, so notes it makes later (a numeric optimum on a search bound in at()) show up too.
   const notes = solved.notes;
   const tokensPerParam = solved.constantTokensPerParam ?? rows[0].tokensPerParam;
@@ -237,7 +244,8 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
       let sj: SolvedFrontier;
       let rj: FrontierRow[];
       try {
-        sj = solver(params);
+        // Each draw's optimum lies near the point estimate's: the numeric solver searches there first.
+        sj = solver(params, hint);
         rj = budgets.map((c) => sj.at(c));
       } catch (e) {
         if (e instanceof ScalingLabError) { skipped++; continue; }

@@ -39,6 +39,25 @@ export function minimise1D(fn: (u: number) => number, lo: number, hi: number, gr
 }
 
 /**
+ * minimise1D inside a window [centre - halfWidth, centre + halfWidth] (clipped to [lo, hi]) when a centre
+ * is known, e.g. the point estimate's optimum for a bootstrap draw; falls back to the full range when
+ * the minimum sits on a window edge that is not a true bound.
+ */
+export function minimiseNear(fn: (u: number) => number, lo: number, hi: number, centre: number | undefined, halfWidth: number, grid: number, tol: number): { u: number; value: number; atBound: boolean } {
+  if (centre === undefined || !Number.isFinite(centre)) return minimise1D(fn, lo, hi, grid, tol);
+  const a = Math.max(lo, centre - halfWidth);
+  const b = Math.min(hi, centre + halfWidth);
+  if (!(b > a)) return minimise1D(fn, lo, hi, grid, tol);
+  const windowGrid = 9;
+  const r = minimise1D(fn, a, b, windowGrid, tol);
+  if (!r.atBound) return r;
+  const cell = (b - a) / (windowGrid - 1);
+  const nearA = r.u - a <= cell;
+  if ((nearA && a > lo) || (!nearA && b < hi)) return minimise1D(fn, lo, hi, grid, tol);
+  return r;
+}
+
+/**
  * Numeric compute-optimal frontier for any law in (N, D) or (m, l, D): minimise L under
  * C = f N D over log N (D = C / (f N)) and, with width and depth, over log m at fixed N
  * (l = N / (k m^2)). Searches N and D in [1, C/f] and m, l >= 1.
@@ -49,6 +68,8 @@ export function solveNumeric(
   paramsPerShape: number,
   flopsPerParamToken: number,
   floor: number,
+  /** The optimum of nearby parameter values (the point estimate, for bootstrap draws): searched around first. */
+  hint?: (flops: number) => FrontierRow,
 ): SolvedFrontier {
   const k = paramsPerShape;
   const D = byRole.tokens;
@@ -63,21 +84,26 @@ export function solveNumeric(
   const notes: string[] = [];
   const warned = new Set<number>();
   // Best loss at fixed N (and the shape achieving it).
-  const atParams = (logN: number, tokens: number): { loss: number; width?: number; depth?: number; edge: boolean } => {
+  // Draws near a known optimum need less precision than the point estimate.
+  const tol = hint ? 1e-7 : 1e-10;
+  const atParams = (logN: number, tokens: number, near?: FrontierRow): { loss: number; width?: number; depth?: number; edge: boolean } => {
     if (!shape) return { loss: loss({ [N as string]: Math.exp(logN), [D]: tokens }), edge: false };
     const maxLogM = (logN - Math.log(k)) / 2; // l >= 1
     if (maxLogM < 0) return { loss: Infinity, edge: true };
-    const r = minimise1D((lm) => loss({ [m as string]: Math.exp(lm), [l as string]: Math.exp(logN - Math.log(k) - 2 * lm), [D]: tokens }), 0, maxLogM, 41, 1e-9);
+    // Near a known optimum the width scales about as N^(1/3) (equal width and depth exponents).
+    const centre = near?.width !== undefined ? Math.log(near.width) + (logN - Math.log(near.params)) / 3 : undefined;
+    const r = minimiseNear((lm) => loss({ [m as string]: Math.exp(lm), [l as string]: Math.exp(logN - Math.log(k) - 2 * lm), [D]: tokens }), 0, maxLogM, centre, 1.5, 41, tol);
     const width = Math.exp(r.u);
     return { loss: r.value, width, depth: Math.exp(logN) / (k * width * width), edge: r.atBound };
   };
   const at = (flops: number): FrontierRow => {
     const x = flops / flopsPerParamToken;
     const maxLogN = Math.log(x);
-    const r = minimise1D((u) => atParams(u, x / Math.exp(u)).loss, 0, maxLogN, 121);
+    const near = hint?.(flops);
+    const r = minimiseNear((u) => atParams(u, x / Math.exp(u), near).loss, 0, maxLogN, near ? Math.log(near.params) : undefined, 2, 121, tol);
     const params = Math.exp(r.u);
     const tokens = x / params;
-    const best = atParams(r.u, tokens);
+    const best = atParams(r.u, tokens, near);
     if ((r.atBound || best.edge) && !warned.has(flops)) {
       warned.add(flops);
       notes.push(`numeric optimum at ${flops.toExponential(3)} FLOPs lies on a search bound (N, D, m, l >= 1): the law may have no interior optimum there.`);

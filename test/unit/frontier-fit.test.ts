@@ -74,6 +74,14 @@ print(json.dumps(out))
   assert.ok(close2(f.bands!.loss[1], ref.loss22));
   assert.ok(close2(f.bands!.params[1], ref.n22));
   assert.ok(f.table().columns.includes('loss_lo'));
+
+  // The numeric solver (searching near the point optimum for each draw) gives the same bands.
+  const numeric = frontier(u, { budgets: [1e20, 1e22, 1e24], method: 'numeric' });
+  for (const key of ['params', 'tokens', 'width', 'depth', 'loss'] as const) {
+    numeric.bands![key]!.forEach(([lo, hi], i) => {
+      assert.ok(rel(lo, f.bands![key]![i][0]) < 1e-4 && rel(hi, f.bands![key]![i][1]) < 1e-4, `${key} band at ${f.rows[i].flops}`);
+    });
+  }
 });
 
 // The issue's Chinchilla-form call. Reference: DESIGN.md's G formula evaluated by numpy (python3) on the fit's
