@@ -155,7 +155,10 @@ async function runInNotebook(name: string, opts: { allowPlotlyCdn: boolean }) {
       return cells.every((c: any) => typeof c.input_prompt_number === 'number');
     }, null, { timeout: 120_000, polling: 250 });
     await page.waitForSelector('.output_area .main-svg .scatterlayer .trace', { timeout: 60_000 });
-    await page.waitForSelector('.output_area .scalinglab-progress[data-percent="100"]', { timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const bars = Array.from(document.querySelectorAll('.output_area .scalinglab-progress'));
+      return bars.length > 0 && bars.every((b: any) => b.getAttribute('data-percent') === '100');
+    }, null, { timeout: 60_000 });
     await sleep(500);
     const state = await chartState(page, '.output_area');
     const progress = await page.evaluate(() => Array.from(document.querySelectorAll('.output_area .scalinglab-progress')).map((e) => (e as HTMLElement).innerText));
@@ -226,7 +229,10 @@ test('CDN mode: running all cells renders the plotly chart and the progress bar 
   assert.ok(r.state.traces >= 4, `traces drawn: ${r.state.traces}`);
   assert.ok(r.state.points >= 18, `data points drawn: ${r.state.points}`);
   assert.ok(r.state.axisTitles.some((t: string) => /tokens/.test(t)) && r.state.axisTitles.some((t: string) => /loss \(nats\)/.test(t)), JSON.stringify(r.state.axisTitles));
-  assert.match(r.progress.join('\n'), /100%[\s\S]*step 30\/30/);
+  assert.equal(r.progress.length, 2, 'one bar for the demo loop, one for %toy');
+  assert.match(r.progress[0], /100%[\s\S]*step 30\/30/);
+  assert.match(r.progress[1], /100%[\s\S]*step 300\/300/);
+  assert.ok(r.state.svgs >= 2 * 3, 'the fit chart and the toy chart (3 svg layers each)');
   assert.deepEqual(r.traffic.cdnRequests, [PLOTLY_CDN], 'plotly.js loaded once, from the pinned CDN URL');
   assert.deepEqual(r.errors, []);
 });

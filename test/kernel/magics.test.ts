@@ -156,3 +156,16 @@ test('%fit --law with a %%law variable goes through fitLaw and renders the fit',
   assert.deepEqual(Object.keys(result.data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
   assert.match([result.data!['text/plain']].flat().join(''), /Fit of L = L0 \+ c_m \/ m/);
 });
+
+test('%toy trains the toy with a progress bar that ends at 100% and shows curves with the fitted and the paper slope', () => {
+  const d = displays(cellStarting(codeCells(executed!), '%toy t = softmax-time'));
+  assert.equal(d.length, 2, 'progress bar + result');
+  assert.match([d[0].data!['text/html']].flat().join(''), /data-percent="100"/);
+  assert.match(String(d[0].data!['text/plain']), /100% step 300\/300/);
+  assert.deepEqual(Object.keys(d[1].data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
+  const fig = d[1].data![PLOTLY] as { data: Array<{ name: string }>; layout: Record<string, any> };
+  assert.ok(fig.data.some((t) => /^fit: slope −/.test(t.name)));
+  assert.ok(fig.data.some((t) => t.name === 'paper: slope −1/3'));
+  assert.match(fig.layout.xaxis.title.text, /dynamic time τ/);
+  assert.match([d[1].data!['text/plain']].flat().join(''), /softmax-time/);
+});
