@@ -167,6 +167,8 @@ test('bad input names the problem', () => {
   assert.throws(() => frontier({ law: 'chinchilla', params: { A: 1, B: 1, E: 1, alpha: 0.3, beta: 0.3 } }, { budget: 1e20 } as never), /unknown option 'budget'.*budgets/s);
   assert.throws(() => frontier({ law: 'E + A / X^a', params: { E: 1, A: 1, a: 1 } }), /'X'.*roles/s);
   assert.throws(() => frontier({ law: 'E + A / N^a', params: { E: 1, A: 1, a: 1 } }), /tokens/);
+  assert.throws(() => frontier({ law: 'E + A / N^a + B * tau^(-1/3)', params: { E: 1, A: 1, a: 1, B: 1 }, roles: { N: 'params', tau: 'time' } }), /dynamic time.*tokens column/s);
+  assert.throws(() => frontier({ law: 'E + A / m + B * D^(-1/3)', params: { E: 1, A: 1, B: 1 } }), /both width and depth/);
   assert.throws(() => frontier({ law: 'universal', params: { L0: 1.7, c_m: 300, c_l: 0, c_D: 1000 } }), /depth coefficient c_l = 0/);
   assert.throws(() => frontier({ law: 'chinchilla', params: { A: 406.4, B: 410.7, E: 1.69, alpha: 0.34, beta: 0.28 } }, { paramsPerShape: 0 }), /paramsPerShape/);
 });
