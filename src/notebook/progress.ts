@@ -39,8 +39,8 @@ function fmtLoss(loss: number | undefined): string {
 /** One line of text for an event: `task [#####-----]  50% step 500/1000 loss 0.1234 elapsed 3.1 s, ~3.0 s left`. */
 export function progressText(e: ProgressEvent, label?: string, width = 30): string {
   const frac = Math.max(0, Math.min(1, e.fraction));
-  const filled = Math.round(frac * width);
-  const pct = `${Math.round(frac * 100)}%`.padStart(4);
+  const filled = Math.floor(frac * width);
+  const pct = `${Math.floor(frac * 100)}%`.padStart(4);
   const loss = fmtLoss(e.loss);
   const left = frac >= 1 ? 'done' : `~${formatDuration(e.secondsLeft)} left`;
   return `${label ?? e.task} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct} step ${e.done}/${e.total}`
@@ -50,7 +50,7 @@ export function progressText(e: ProgressEvent, label?: string, width = 30): stri
 /** The HTML bar for an event. */
 export function progressHtml(e: ProgressEvent, label?: string): string {
   const frac = Math.max(0, Math.min(1, e.fraction));
-  const pct = Math.round(frac * 100);
+  const pct = Math.floor(frac * 100);
   const loss = fmtLoss(e.loss);
   const left = frac >= 1 ? 'done' : `~${escapeHtml(formatDuration(e.secondsLeft))} left`;
   const color = frac >= 1 ? '#2ca02c' : '#1f77b4';
@@ -79,7 +79,7 @@ export function progressBar(options: ProgressBarOptions = {}): ProgressBar {
     last = e;
     const now = Date.now();
     const final = e.fraction >= 1 || e.done >= e.total;
-    if (!force && !final && shown && now - lastShownAt < minInterval) return;
+    if (!force && !final && lastShownAt > 0 && now - lastShownAt < minInterval) return;
     lastShownAt = now;
     const text = progressText(e, options.label, options.width);
     if (notebook && displayId) {

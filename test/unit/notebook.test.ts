@@ -325,7 +325,7 @@ test('progressBar: silent outside a notebook, prints with { console: true }, end
   assert.equal(lines.length, 5);
   assert.match(lines[lines.length - 1], /bootstrap \[#{30}\] 100% step 4\/4 loss 0\.2000 · .* elapsed, done/);
   const e: ProgressEvent = { task: 'toy', done: 250, total: 1000, fraction: 0.25, loss: 0.1234, elapsedSeconds: 5, secondsLeft: 75 };
-  assert.match(progressText(e), /toy \[#{8}-{22}\]  25% step 250\/1000 loss 0\.1234 · 5\.0 s elapsed, ~1 min 15 s left/);
+  assert.match(progressText(e), /toy \[#{7}-{23}\]  25% step 250\/1000 loss 0\.1234 · 5\.0 s elapsed, ~1 min 15 s left/);
   const bar = progressBar();
   bar(e);
   bar.finish();
@@ -401,4 +401,19 @@ test('a paper check shows as an HTML table of ours vs the paper, with the summar
   assert.deepEqual(Object.keys(b).sort(), ['text/html', 'text/plain']);
   assert.match(String(b['text/html']), /<td>✓<\/td><td>depth exponent<\/td><td>0\.98 ± 0\.03<\/td><td>1<\/td><td>± 0\.1<\/td>/);
   assert.equal(b['text/plain'], 'ok  depth exponent');
+});
+
+test('progressBar rate-limits console output and never shows 100% before the end', () => {
+  const lines: string[] = [];
+  const orig = process.stderr.write.bind(process.stderr);
+  (process.stderr as any).write = (s: string) => { lines.push(String(s)); return true; };
+  try {
+    const bar = progressBar({ console: true, minIntervalMs: 60_000 });
+    for (let i = 0; i <= 900; i++) bar({ task: 'run', done: i, total: 900, fraction: i / 900, elapsedSeconds: i / 100, secondsLeft: (900 - i) / 100 });
+  } finally {
+    (process.stderr as any).write = orig;
+  }
+  assert.equal(lines.length, 2, 'the first and the last event only');
+  assert.match(lines[1], /100% step 900\/900/);
+  assert.match(progressText({ task: 'run', done: 898, total: 900, fraction: 898 / 900, elapsedSeconds: 1, secondsLeft: 0.01 }), / 99% step 898\/900/);
 });
