@@ -415,6 +415,13 @@ function thin(idx: number[], max: number): number[] {
   return [...keep].sort((a, b) => a - b).map((k) => idx[k]);
 }
 
+/** The y-axis label of each toy's loss: only the softmax toy's loss is in nats. */
+const TOY_LOSS_LABELS: Record<string, string> = {
+  'softmax-time': 'KL loss (nats)',
+  'superposition-width': 'loss (squared error summed over features)',
+  'residual-depth': 'loss (mean squared error)',
+};
+
 const GROUP_COLUMNS = ['width', 'm', 'depth', 'l', 'variant', 'regime', 'temperature', 'T', 'seed'];
 
 /**
@@ -461,11 +468,12 @@ export function toyFigure(t: ToyLike): PlotlyFigure {
   }
   const xLabel = xName === 'tau' ? ROLE_LABELS.time : xName === 'step' ? ROLE_LABELS.steps : xName;
   const pointsLabel = pointAxisLabel(t.points?.xLabel);
+  const lossLabel = TOY_LOSS_LABELS[t.name] ?? 'loss';
   const layout = baseLayout(`Toy ${t.name}: exponent ${fmtShort(e.value)}${e.expected !== null && e.expected !== undefined ? ` (paper ${fracLabel(e.expected)})` : ''} · ${t.backend}, ${fmtShort(t.seconds)} s`, {
     xaxis: { ...axis(xLabel, curveX, 0.5), domain: [0, 0.46] },
-    yaxis: axis('loss (nats)', curveY, 0.5),
+    yaxis: axis(lossLabel, curveY, 0.5),
     xaxis2: { ...axis(pointsLabel, px, 0.3), domain: [0.56, 1], anchor: 'y2', type: 'log' },
-    yaxis2: { ...axis('loss (nats)', py, 0.3), anchor: 'x2', type: 'log' },
+    yaxis2: { ...axis(lossLabel, py, 0.3), anchor: 'x2', type: 'log' },
     legend: { orientation: 'h', y: -0.2, font: { size: 11 } },
     margin: { l: 70, r: 20, t: 60, b: 110 },
     height: 500,
