@@ -7,12 +7,15 @@ export class ScalingLabError extends Error {
   readonly code: string;
   /** What to do about it, when there is a concrete fix. Already part of `message`. */
   readonly hint?: string;
+  /** The message without the hint, for wrapping in a message with more context. */
+  readonly reason: string;
 
   constructor(code: string, message: string, hint?: string) {
     super(hint ? `${message}\n  How to fix: ${hint}` : message);
     this.name = 'ScalingLabError';
     this.code = code;
     this.hint = hint;
+    this.reason = message;
   }
 }
 

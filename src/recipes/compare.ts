@@ -173,7 +173,7 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
       return fitLaw(cols, free ? PARAMS_LAW_FREE : PARAMS_LAW_FIXED, { bootstrap: boot, seed, objective, ...names });
     } catch (e) {
       if (e instanceof ScalingLabError) {
-        throw new ScalingLabError(e.code, `${FN}: fitting recipe '${name}' failed: ${e.message}`, e.hint);
+        throw new ScalingLabError(e.code, `${FN}: fitting recipe '${name}' failed: ${e.reason}`, e.hint);
       }
       throw e;
     }
@@ -188,7 +188,7 @@ export function compareRecipes(data: unknown, options: CompareOptions = {}): Rec
     try {
       fr = frontier(fit, { budgets, paramsPerShape: k, flopsPerParamToken: f });
     } catch (e) {
-      if (e instanceof ScalingLabError) throw new ScalingLabError(e.code, `${FN}: recipe '${name}': ${e.message}`, e.hint);
+      if (e instanceof ScalingLabError) throw new ScalingLabError(e.code, `${FN}: recipe '${name}': ${e.reason}`, e.hint);
       throw e;
     }
     recipes[name] = { fit, frontier: fr, n: fit.n };
