@@ -130,7 +130,8 @@ export function fitFigure(fit: FitLike, options: { x?: string; maxGroups?: numbe
     try { return fit.evaluate({ ...base, [x]: gx }); } catch { return NaN; }
   });
 
-  if (groups.size <= maxGroups) {
+  const fewGroups = groups.size <= maxGroups;
+  if (fewGroups) {
     let g = 0;
     const sorted = [...groups.values()].sort((a, b) => others.reduce((acc, o) => acc || vars[o][a[0]] - vars[o][b[0]], 0));
     for (const idx of sorted) {
@@ -196,6 +197,8 @@ export function fitFigure(fit: FitLike, options: { x?: string; maxGroups?: numbe
     layout: baseLayout(options.title ?? `Fit${fit.lawName ? ` (${fit.lawName})` : ''}: L = ${fit.law}`, {
       xaxis: axis(variableLabel(x, xRole), xs),
       yaxis: axis(ROLE_LABELS.loss, loss, 1.3),
+      // with a colour bar on the right, the legend goes below the chart
+      ...(fewGroups ? {} : { legend: { orientation: 'h', y: -0.2, font: { size: 11 } }, margin: { l: 70, r: 20, t: 60, b: 110 }, height: 520 }),
     }),
     config: CONFIG,
   };
