@@ -140,6 +140,7 @@ export function resolveToyOptions(name: ToyName, options: Record<string, unknown
     int(o, 'pool', 1);
     int(o, 'testSize', 1);
     num(o, 'lrDecayStart');
+    num(o, 'lrDepthPower', false);
     num(o, 'lrDecayTo');
   }
   int(o, 'steps', 1);

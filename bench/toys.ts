@@ -1,0 +1,123 @@
+/**
+ * Benchmark of the toys (issue 7): the exponents at the defaults with their run times, and the speed
+ * of the superposition toy (n = 1000, m = 100, batch 256) against the same model and optimizer in
+ * PyTorch (bench/superposition_torch.py, Debian python3-torch) on the same machine, in one run.
+ *
+ *   npx tsc -p tsconfig.test.json && node build/bench/toys.js [exponents] [speed] [--tied]
+ *
+ * The machine is shared: compare ratios measured within one run, not absolute times across runs.
+ */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import * as fs from 'fs';
+import { runToy, ToyResult } from '../src/toys';
+import { openEngine } from '../src/toys/engine';
+import { Rng } from '../src/toys/random';
+import { ToyContext, warmupCosine } from '../src/toys/common';
+import { SuperpositionModel, featureProbabilities } from '../src/toys/superposition-width';
+
+const args = process.argv.slice(2);
+const want = (k: string) => !args.some((a) => !a.startsWith('--')) || args.includes(k);
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+async function exponentRow(label: string, target: [number, number], run: () => Promise<ToyResult>): Promise<void> {
+  const c0 = cpuSeconds();
+  const r = await run();
+  const cpu = cpuSeconds() - c0;
+  const e = r.exponent;
+  const ok = e.value >= target[0] && e.value <= target[1];
+  console.log(`${label.padEnd(34)} exponent ${e.value.toFixed(3)} +/- ${e.stderr.toFixed(3)} [${e.ci[0].toFixed(2)}, ${e.ci[1].toFixed(2)}]`
+    + `  target [${target[0]}, ${target[1]}] ${ok ? 'OK' : 'MISS'}  wall ${r.seconds.toFixed(1)} s  cpu ${cpu.toFixed(1)} s  (${r.backend}${r.seconds < 90 ? '' : ', over 90 s'})`);
+  for (const n of r.notes.slice(0, 3)) console.log(`    ${n}`);
+}
+
+async function exponents(): Promise<void> {
+  console.log('== exponents at the defaults ==');
+  await exponentRow("softmax-time (T = 1e-3)", [0.28, 0.4], () => runToy('softmax-time', { seed: 0 }));
+  await exponentRow("softmax-time (T = 0.1, flat)", [-Infinity, Infinity], () => runToy('softmax-time', { seed: 0, temperature: 0.1 }));
+  await exponentRow("superposition-width strong", [0.8, 1.2], () => runToy('superposition-width', { regime: 'strong', seed: 0 }));
+  await exponentRow("superposition-width weak a=1.5", [0.3, 0.7], () => runToy('superposition-width', { regime: 'weak', alpha: 1.5, seed: 0 }));
+  await exponentRow("residual-depth independent", [0.7, 1.3], () => runToy('residual-depth', { teacher: 'independent', seed: 0 }));
+  if (args.includes('--tied')) await exponentRow("residual-depth tied", [-Infinity, Infinity], () => runToy('residual-depth', { teacher: 'tied', seed: 0 }));
+}
+
+async function speed(): Promise<void> {
+  console.log('== speed: superposition toy, n = 1000, m = 100, batch 256 ==');
+  const n = 1000;
+  const m = 100;
+  const B = 256;
+  const steps = args.includes('--quick') ? 1500 : 4000;
+  const engine = await openEngine('auto');
+  try {
+    const ctx: ToyContext = { engine, rng: new Rng(0), report: () => undefined, tick: async () => undefined };
+    const model = new SuperpositionModel(n, m, B, featureProbabilities(n, 1.5), ctx);
+    const times: number[] = [];
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      model.step(warmupCosine(s, steps, 0.01, 0.1, 0.05), -1);
+      times.push(performance.now());
+    }
+    const total = (times[steps - 1] - t0) / 1000;
+    const rate = (a: number, b: number) => (b - a) / ((times[b - 1] - (a === 0 ? t0 : times[a - 1])) / 1000);
+    const overall = steps / total;
+    const early = rate(0, 300);
+    const late = rate(steps - 1000, steps);
+    const flopsPerStep = 3 * 2 * B * n * m; // forward h W^T plus the two dense backward products
+    console.log(`scalinglab (tfjs ${engine.backend} products + JS): ${overall.toFixed(1)} steps/s over a full ${steps}-step run`
+      + ` (first 300 steps, dense backward: ${early.toFixed(1)} steps/s; last 1000, sparse backward: ${late.toFixed(1)} steps/s;`
+      + ` ${model.sparseSteps} of ${steps} steps sparse)`);
+    // plain tfjs matMul of the same shapes, for the achieved-GFLOP/s comparison
+    const tf = engine.tf;
+    const shapes: Array<[number, number, number]> = [[B, m, n], [B, n, m], [m, B, n]];
+    let matmulSeconds = 0;
+    const reps = 50;
+    for (const [M, K, N] of shapes) {
+      const a = tf.randomNormal([M, K]);
+      const b = tf.randomNormal([K, N]);
+      tf.matMul(a, b).dispose();
+      const s0 = performance.now();
+      for (let r = 0; r < reps; r++) {
+        const c = tf.matMul(a, b);
+        c.dataSync();
+        c.dispose();
+      }
+      matmulSeconds += (performance.now() - s0) / 1000 / reps;
+      a.dispose();
+      b.dispose();
+    }
+    const plainGflops = flopsPerStep / matmulSeconds / 1e9;
+    console.log(`  dense-equivalent work per step ${(flopsPerStep / 1e6).toFixed(1)} MFLOP: achieved ${(flopsPerStep * overall / 1e9).toFixed(1)} GFLOP/s`
+      + ` (late, sparse phase ${(flopsPerStep * late / 1e9).toFixed(1)}) against ${plainGflops.toFixed(1)} GFLOP/s for plain tfjs matMuls of the same three shapes`
+      + ` (${(1 / matmulSeconds).toFixed(1)} steps/s if a step were only those products)`);
+    // PyTorch reference
+    const script = path.join(__dirname, '..', '..', 'bench', 'superposition_torch.py');
+    const py = '/usr/bin/python3';
+    if (!fs.existsSync(py) || spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) {
+      console.log('  PyTorch reference skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)');
+      return;
+    }
+    const r = spawnSync(py, [script, '--steps', '300', '--n', String(n), '--m', String(m), '--batch', String(B)], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`  PyTorch reference failed: ${r.stderr.trim().split('\n').pop()}`);
+      return;
+    }
+    const torch = JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps_per_s: number; threads: number; torch: string };
+    console.log(`PyTorch ${torch.torch} (CPU, ${torch.threads} thread(s)): ${torch.steps_per_s.toFixed(1)} steps/s (its speed does not depend on the training state)`);
+    console.log(`ratio scalinglab / PyTorch: ${(overall / torch.steps_per_s).toFixed(2)} over the full run, ${(late / torch.steps_per_s).toFixed(2)} in the sparse phase,`
+      + ` ${(early / torch.steps_per_s).toFixed(2)} in the dense phase (goal >= 1)`);
+  } finally {
+    await engine.close();
+  }
+}
+
+(async () => {
+  if (want('speed')) await speed();
+  if (want('exponents')) await exponents();
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
