@@ -165,5 +165,29 @@ export function renderResult(result: { kind: string }): string | undefined {
   } catch (err) {
     return `${summaryOf(result as Kinded)}\n(scalinglab: the chart could not be drawn: ${(err as Error).message})`;
   }
-  return displayBundle(bundle) ? '' : undefined;
+  if (!displayBundle(bundle)) return undefined;
+  swallowNextNewline();
+  return '';
+}
+
+/**
+ * tslab prints a cell's last value with console.log; once the value has displayed itself, that
+ * print is a lone "\n", which would add an empty stdout output under the chart. Drop exactly that one
+ * write (it follows synchronously); anything else passes, and the filter is gone by the next tick.
+ */
+function swallowNextNewline(): void {
+  const stream = process.stdout as NodeJS.WriteStream & { write: (...args: unknown[]) => boolean };
+  const original = stream.write;
+  let active = true;
+  const restore = () => {
+    if (active && stream.write === filtered) stream.write = original;
+    active = false;
+  };
+  const filtered = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+    restore();
+    if (chunk === '\n') return true;
+    return original.call(stream, chunk, ...rest);
+  };
+  stream.write = filtered;
+  setImmediate(restore);
 }

@@ -42,6 +42,7 @@ function assertChartBundle(i: number, textPattern: RegExp) {
 
 test('a fit as the last expression of a cell renders itself (display hook): plotly + table + summary', () => {
   const { fig, html } = assertChartBundle(1, /universal law/);
+  assert.deepEqual((cells[1].outputs ?? []).map((o) => o.output_type), ['display_data'], 'no stray empty stdout line from tslab\'s console.log');
   assert.match(html, /<table[\s\S]*L0[\s\S]*c_m/);
   assert.equal(fig.layout.xaxis.type, 'log');
   assert.ok(fig.data.some((t: any) => /paper/.test(t.name ?? '')), 'reference line');
