@@ -11,8 +11,8 @@ const { spawnSync, spawn } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
-const mode = args.includes('--start') ? 'start' : args.includes('--test') ? 'test' : 'setup';
-const passThrough = args.filter((a) => a !== '--start' && a !== '--test');
+const mode = args.includes('--start') ? 'start' : args.includes('--test') ? 'test' : args.includes('--notebooks') ? 'notebooks' : args.includes('--bench') ? 'bench' : 'setup';
+const passThrough = args.filter((a) => a !== '--start' && a !== '--test' && a !== '--notebooks' && a !== '--bench');
 
 const DEBIAN_JUPYTER = ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-jupyter-kernel-test'];
 const DEBIAN_BROWSER = ['chromium'];
@@ -139,10 +139,45 @@ function ensureChromium() {
   fail('Chromium is needed for the browser tests: sudo apt-get install -y chromium (or set CHROMIUM_PATH).');
 }
 
+// `npm run notebooks [-- 04 05]`: re-executes the walkthrough notebooks in place, so the committed
+// notebooks carry their outputs (GitHub and nbviewer show them without running anything).
+function executeNotebooks(py) {
+  writeKernelSpec();
+  const env = { ...process.env, JUPYTER_PATH: [path.join(ROOT, 'build', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  const dir = path.join(ROOT, 'notebooks');
+  const names = fs.readdirSync(dir).filter((f) => /^0\d.*\.ipynb$/.test(f)).sort()
+    .filter((f) => passThrough.length === 0 || passThrough.some((p) => f.includes(p)));
+  let failed = 0;
+  for (const name of names) {
+    const t0 = Date.now();
+    const r = spawnSync(py, [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(dir, name), '--inplace'], { cwd: ROOT, env, encoding: 'utf8' });
+    log(`${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (r.status !== 0) { failed++; process.stderr.write(r.stderr); }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+// `npm run bench [-- fit]`: the benchmarks in bench/, each printing ratios against a reference tool
+// (scipy, PyTorch) run on the same machine in the same run.
+function runBenches() {
+  ensureTestBuild();
+  const dir = path.join(ROOT, 'build', 'bench');
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()
+    .filter((f) => passThrough.length === 0 || passThrough.some((p) => f.includes(p)));
+  let failed = 0;
+  for (const name of names) {
+    log(`bench/${name.replace(/\.js$/, '.ts')}`);
+    const r = spawnSync(process.execPath, [path.join(dir, name)], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) failed++;
+  }
+  process.exit(failed ? 1 : 0);
+}
+
 function main() {
   ensureNodeModules();
   ensureBuild();
   if (mode === 'setup') return;
+  if (mode === 'bench') return runBenches();
   const py = ensureJupyter();
   if (mode === 'start') {
     registerKernel(py);
@@ -155,6 +190,7 @@ function main() {
     child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
+  if (mode === 'notebooks') return executeNotebooks(py);
   // test
   ensureTestBuild();
   writeKernelSpec();
