@@ -224,7 +224,7 @@ export function fitUniversal(data: unknown, options: UniversalOptions = {}): Fit
     return fixedE ? ` + ${t.coef} * ${t.variable}^(-${e})` : ` + ${t.coef} / ${t.variable}^${t.expo}`;
   }).join('');
   const exclusionText = reasons.length ? reasons.join('; ') : 'none';
-  return makeFitResult({
+  const fit = makeFitResult({
     law, lawName: 'universal', roles, columns: colMap, params: p,
     coefficients: { L0: p.L0.value, width: coefOf('width'), depth: coefOf('depth'), time: coefOf('time') },
     exponents: { width: expOf('width'), depth: expOf('depth'), time: expOf('time') },
@@ -242,6 +242,12 @@ export function fitUniversal(data: unknown, options: UniversalOptions = {}): Fit
       return s;
     },
   });
+  // The paper's names for the coefficients: params.width / depth / time are c_m, c_l, c_D (not
+  // enumerable, so tables and reports list each parameter once).
+  for (const [role, name] of [['width', 'c_m'], ['depth', 'c_l'], ['time', 'c_D']] as const) {
+    if (fit.params[name] && !(role in fit.params)) Object.defineProperty(fit.params, role, { value: fit.params[name], enumerable: false });
+  }
+  return fit;
 }
 
 function rowsAll(columns: Record<string, unknown[]>): number[] {
