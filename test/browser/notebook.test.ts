@@ -5,9 +5,11 @@
 // chart renders when the HTML file is opened in Chromium. Screenshots go to test-output/browser/.
 //
 // There is no internet here: requests to cdn.plot.ly for the pinned plotly.js 3.3.0 are answered from
-// node_modules/plotly.js-dist-min (byte for byte what an online user downloads), and nbconvert's
-// require.js (cdnjs) from the copy shipped with Jupyter Notebook. Every other outside request is
-// refused. The inline notebook (setPlotlySource('inline')) is run with the CDN refused too.
+// node_modules/plotly.js-dist-min (byte for byte what an online user downloads). nbconvert's HTML loads
+// require.js from Debian's file:///usr/share/javascript/requirejs (or, elsewhere, from cdnjs, answered
+// locally). Every other outside request is refused. The inline notebook (setPlotlySource('inline')) is
+// run with the CDN refused too, and the exported HTML is also opened with require.js refused (the
+// JupyterLab case: no AMD loader on the page).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -105,11 +107,13 @@ async function stopJupyter(): Promise<void> {
 interface Traffic { cdnRequests: string[]; refused: string[] }
 
 /** A browser context whose outside requests are answered locally (CDN mirror) or refused. */
-async function newContext(opts: { allowPlotlyCdn: boolean }): Promise<{ context: any; traffic: Traffic }> {
+async function newContext(opts: { allowPlotlyCdn: boolean; refuseRequireJs?: boolean }): Promise<{ context: any; traffic: Traffic }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const traffic: Traffic = { cdnRequests: [], refused: [] };
   await context.route('**/*', async (route: any) => {
     const url: string = route.request().url();
+    // Debian's nbconvert points require.js at file:///usr/share/javascript/requirejs/require.min.js
+    if (opts.refuseRequireJs && /\/require(\.min)?\.js(\?|$)/.test(url)) { traffic.refused.push(url); return route.abort('blockedbyclient'); }
     if (url.startsWith(base) || url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     if (url.startsWith('https://cdn.plot.ly/')) {
       traffic.cdnRequests.push(url);
@@ -120,7 +124,7 @@ async function newContext(opts: { allowPlotlyCdn: boolean }): Promise<{ context:
       traffic.refused.push(url);
       return route.abort('internetdisconnected');
     }
-    if (REQUIRE_JS && /^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/require\.js\/[^/]+\/require(\.min)?\.js$/.test(url)) {
+    if (REQUIRE_JS && !opts.refuseRequireJs && /^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/require\.js\/[^/]+\/require(\.min)?\.js$/.test(url)) {
       return route.fulfill({ status: 200, contentType: 'application/javascript', body: fs.readFileSync(REQUIRE_JS) });
     }
     traffic.refused.push(url);
@@ -186,7 +190,7 @@ function exportHtml(name: string): string {
   return path.join(OUT, 'html', name.replace(/\.ipynb$/, '.html'));
 }
 
-async function openHtml(file: string, opts: { allowPlotlyCdn: boolean }) {
+async function openHtml(file: string, opts: { allowPlotlyCdn: boolean; refuseRequireJs?: boolean }, shotSuffix = '') {
   const { context, traffic } = await newContext(opts);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -197,7 +201,7 @@ async function openHtml(file: string, opts: { allowPlotlyCdn: boolean }) {
     await sleep(300);
     const state = await chartState(page, 'body');
     const hasRequire = await page.evaluate(() => typeof (window as any).requirejs === 'function');
-    const shot = file.replace(/\.html$/, '.png');
+    const shot = file.replace(/\.html$/, `${shotSuffix}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     return { state, errors, traffic, hasRequire, shot };
   } finally {
@@ -262,5 +266,15 @@ test('nbconvert --to html of the inline notebook shows the chart fully offline',
   console.log(`screenshot: ${r.shot}\nchart: ${JSON.stringify(r.state)}`);
   assert.ok(r.state.traces >= 4, `traces drawn: ${r.state.traces}`);
   assert.deepEqual(r.traffic.cdnRequests, []);
+  assert.deepEqual(r.errors, []);
+});
+
+test('the same HTML without require.js on the page (as in JupyterLab) loads plotly.js with a plain script tag', { timeout: 180_000 }, async () => {
+  const file = path.join(OUT, 'html', '90-browser-cdn.html');
+  const r = await openHtml(file, { allowPlotlyCdn: true, refuseRequireJs: true }, '.no-requirejs');
+  console.log(`screenshot: ${r.shot}\nchart: ${JSON.stringify(r.state)} requirejs: ${r.hasRequire}`);
+  assert.equal(r.hasRequire, false);
+  assert.ok(r.state.traces >= 4, `traces drawn: ${r.state.traces}`);
+  assert.deepEqual(r.traffic.cdnRequests, [PLOTLY_CDN]);
   assert.deepEqual(r.errors, []);
 });
