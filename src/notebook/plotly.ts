@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { ScalingLabError } from '../errors';
+import { figureSvg } from './svg';
 
 /**
  * The text/html part of a chart: a div plus a script that draws it with a pinned plotly.js.
@@ -111,6 +112,8 @@ export interface PlotlyHtmlOptions {
   forceInline?: boolean;
   /** Height of the chart div in px (the figure's layout.height wins when set). */
   height?: number;
+  /** Embed a static SVG drawing, shown until plotly.js draws (default true). */
+  staticFallback?: boolean;
 }
 
 /** The div + script that draws `fig` with plotly.js, for the text/html part of a display bundle. */
@@ -130,8 +133,12 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
   }
   const height = Number((fig.layout as { height?: unknown }).height) || options.height || 460;
   const waitMs = source === 'inline' ? 10000 : 0;
-  return `${library}<div id="${id}" class="scalinglab-plot" style="width:100%;min-height:${height}px;"></div>
-<div id="${id}-status" style="color:#888;font:12px sans-serif">The chart is drawn here by plotly.js ${PLOTLY_VERSION} when the notebook is trusted and plotly.js can load (online, or after setPlotlySource('inline')).</div>
+  let fallback = '';
+  if (options.staticFallback !== false) {
+    try { fallback = figureSvg(fig); } catch { fallback = ''; }
+  }
+  return `${library}<div id="${id}" class="scalinglab-plot" style="width:100%;"></div>
+<div id="${id}-status"><div style="color:#888;font:12px sans-serif">Static picture; the interactive chart is drawn here by plotly.js ${PLOTLY_VERSION} when the notebook is trusted and plotly.js can load (online, or after setPlotlySource('inline')).</div>${fallback}</div>
 <script type="text/javascript">
 (function () {
   var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? { responsive: true } })};
@@ -140,9 +147,9 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
     var el = document.getElementById(${scriptJson(id)});
     var st = document.getElementById(${scriptJson(id + '-status')});
     if (!el) return;
-    if (!P) { if (st) st.textContent = "plotly.js ${PLOTLY_VERSION} could not be loaded (offline? use setPlotlySource('inline'))"; return; }
-    if (st) st.style.display = "none";
-    P.newPlot(el, fig.data, fig.layout, fig.config);
+    if (!P) { if (st && st.firstChild) st.firstChild.textContent = "Static picture: plotly.js ${PLOTLY_VERSION} could not be loaded (offline? use setPlotlySource('inline'))."; return; }
+    el.style.minHeight = (fig.layout.height || ${height}) + "px";
+    P.newPlot(el, fig.data, fig.layout, fig.config).then(function () { if (st) st.style.display = "none"; });
   });
 })();
 </script>`;

@@ -278,3 +278,23 @@ test('the same HTML without require.js on the page (as in JupyterLab) loads plot
   assert.deepEqual(r.traffic.cdnRequests, [PLOTLY_CDN]);
   assert.deepEqual(r.errors, []);
 });
+
+test('offline without inlined plotly.js, the exported HTML shows the static SVG picture and says why', { timeout: 120_000 }, async () => {
+  const file = path.join(OUT, 'html', '90-browser-cdn.html');
+  const { context, traffic } = await newContext({ allowPlotlyCdn: false });
+  const page = await context.newPage();
+  try {
+    await page.goto(`file://${file}`, { waitUntil: 'load', timeout: 60_000 });
+    await page.waitForFunction(() => /could not be loaded/.test(document.body.innerText), null, { timeout: 30_000 });
+    const visible = await page.evaluate(() => Array.from(document.querySelectorAll('svg.scalinglab-static'))
+      .filter((e: any) => e.getBoundingClientRect().height > 100).length);
+    const shot = path.join(OUT, 'html', '90-browser-cdn.offline.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`screenshot: ${shot}\nstatic pictures: ${visible}`);
+    assert.equal(visible, 2, 'the fit and the toy as static pictures');
+    assert.equal(await page.evaluate(() => document.querySelectorAll('.main-svg').length), 0);
+    assert.ok(traffic.refused.includes(PLOTLY_CDN));
+  } finally {
+    await context.close();
+  }
+});
