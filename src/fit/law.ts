@@ -131,9 +131,9 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
   // Compile with fixed values and tied expressions substituted.
   const tiedNodes: Record<string, MathNode> = Object.fromEntries(Object.entries(rp.tied).map(([k, t]) => [k, substitute(t.node, rp.fixed, {})]));
   const node = substitute(parsed.node, rp.fixed, tiedNodes);
-  const compiled = compileLaw(node, vars, rp.free, rp.log).bind(xs);
   const logy = Float64Array.from(y, Math.log);
-  const prob: LMProblem = { n, p, logy, model: compiled.model, value: compiled.value, lower: rp.lower, upper: rp.upper };
+  const compiled = compileLaw(node, vars, rp.free, rp.log).bind(xs, logy);
+  const prob: LMProblem = { n, p, logy, model: compiled.model, value: compiled.value, objective: compiled.objective, accumulate: compiled.accumulate, lower: rp.lower, upper: rp.upper };
 
   const exponentParams = new Set<string>();
   parsed.node.traverse((nd) => {
@@ -149,11 +149,32 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
   let best: { theta: Float64Array; res: LMResult; start: number } | null = null;
   const report = progressReporter('start grid', starts.length, options.onProgress);
   let invalid = 0;
+  // Multi-start acceleration (as in MLSL, Rinnooy Kan and Timmer 1987): a run that comes within a tight
+  // box of a converged minimum already found, with an objective within 1e-6 of it, is in that basin and
+  // is stopped; only runs that converge on their own can be the reported best.
+  const minima: Array<{ theta: Float64Array; obj: number }> = [];
+  const scaleTh = (j: number, v: number) => 1e-3 * Math.max(1, Math.abs(v));
+  const joined = (th: Float64Array, obj: number): boolean => {
+    for (const m of minima) {
+      if (obj > m.obj * (1 + 1e-5) + 1e-300) continue;
+      let close = true;
+      for (let j = 0; j < p; j++) if (Math.abs(th[j] - m.theta[j]) > scaleTh(j, m.theta[j])) { close = false; break; }
+      if (close) return true;
+    }
+    return false;
+  };
+  let joinedRuns = 0;
+  // Per-step cap: 10 in log space for log-parameters and exponents, none for others.
+  const maxStep = Float64Array.from(rp.free, (k) => (rp.log.has(k) || exponentParams.has(k) ? 10 : Infinity));
   for (let s = 0; s < starts.length; s++) {
     theta.set(starts[s]);
-    const res = lmSolve(prob, theta, { delta, maxIter }, ws);
+    const res = lmSolve(prob, theta, { delta, maxIter, maxStep, joined: minima.length ? joined : undefined }, ws);
     if (res.reason === 'invalid-start') invalid++;
-    else if (!best || res.objective < best.res.objective) best = { theta: Float64Array.from(theta), res, start: s };
+    else if (res.reason === 'joined') joinedRuns++;
+    else {
+      if (res.converged && !joined(theta, res.objective)) minima.push({ theta: Float64Array.from(theta), obj: res.objective });
+      if (!best || res.objective < best.res.objective) best = { theta: Float64Array.from(theta), res, start: s };
+    }
     report(s + 1, best?.res.objective);
   }
   if (!best) {
@@ -239,8 +260,8 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
     for (let b = 0; b < B; b++) {
       w.fill(0);
       for (let i = 0; i < n; i++) w[Math.floor(rng() * n)]++;
-      theta.set(thBest);
-      const r = lmSolve(prob, theta, { delta, weights: w, maxIter: Math.max(maxIter, 500) }, ws);
+      theta.set(best.theta);
+      const r = lmSolve(prob, theta, { delta, weights: w, maxIter: Math.max(maxIter, 500), maxStep }, ws);
       if (!r.converged) failed++;
       const nat = naturalAll(theta);
       for (const k of reported) samples[k].push(nat[k]);
@@ -275,7 +296,7 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
     warnings, covariance: cov ? { names: reported, matrix: cov } : null,
     notes: {
       exclusions: exclusionText,
-      columns: Object.entries(colMap).map(([k, v]) => `${k} <- '${v}'`).join(', ') + `; ${starts.length} start${starts.length > 1 ? 's' : ''} (${Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto'}), best #${best.start}`,
+      columns: Object.entries(colMap).map(([k, v]) => `${k} <- '${v}'`).join(', ') + `; ${starts.length} start${starts.length > 1 ? 's' : ''} (${Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto'}), best #${best.start}${joinedRuns ? `, ${joinedRuns} runs stopped on entering a known minimum's basin` : ''}`,
     },
     evaluateWith: (vv, pv) => evaluateNode(lawNode, { ...pv, ...vv }),
   });

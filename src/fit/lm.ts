@@ -3,9 +3,10 @@ import { irlsWeight, psi, rho } from './huber';
 
 /**
  * Levenberg-Marquardt on log-loss residuals r_i = log y_i - log f_i(theta), for least squares or a
- * summed Huber objective (Huber handled by IRLS weights psi(r)/r, the quadratic majoriser, so each
- * accepted step decreases the true objective). Box bounds by projection. No allocation per
- * iteration: all buffers live in an LMWorkspace that is reused across starts.
+ * summed Huber objective. Steps use the Gauss-Newton curvature of the objective (for Huber: the points
+ * inside the quadratic zone) damped by the diagonal of the IRLS majoriser (weights psi(r)/r), so the
+ * damping stays meaningful when few points are inside the zone. Box bounds by projection. No allocation
+ * per iteration: buffers live in an LMWorkspace reused across starts.
  */
 export interface LMProblem {
   n: number;
@@ -15,6 +16,13 @@ export interface LMProblem {
   model(theta: Float64Array, f: Float64Array, J: Float64Array): boolean;
   /** Model values only (cheaper, used for trial steps); defaults to model(). */
   value?(theta: Float64Array, f: Float64Array): boolean;
+  /**
+   * Optional fused kernels (generated per law): the objective at theta, and the objective with the
+   * normal-equation pieces (M = IRLS majoriser, H = Gauss-Newton curvature, g = gradient). Both return
+   * Infinity when the law is not positive and finite at some point.
+   */
+  objective?(theta: Float64Array, w: Float64Array | null, delta: number): number;
+  accumulate?(theta: Float64Array, w: Float64Array | null, delta: number, exact: boolean, M: Float64Array, H: Float64Array, g: Float64Array): number;
   lower?: Float64Array;
   upper?: Float64Array;
 }
@@ -32,15 +40,19 @@ export interface LMOptions {
    * solver stops (the L-BFGS-B pitfall of an absolute gradient tolerance).
    */
   ftol?: number;
-  /** Abandon a start whose objective is still above this after `screenIter` iterations (grid speed). */
-  abandonAbove?: number;
-  screenIter?: number;
-  /**
-   * Curvature used for Huber steps: 'huber' (default) = Gauss-Newton curvature of the Huber objective
-   * (points inside the quadratic zone), damped by the IRLS majoriser's diagonal; 'irls' = the IRLS
-   * majoriser itself (slower near the optimum, more cautious far from it).
-   */
+  /** Curvature of Huber steps: 'huber' (default, see above) or 'irls' (the majoriser itself). */
   curvature?: 'huber' | 'irls';
+  /**
+   * Called after every accepted step; returning true stops the run with reason 'joined' (used by
+   * multi-start to stop a run once it has entered the basin of a minimum already found).
+   */
+  joined?: (theta: Float64Array, objective: number) => boolean;
+  /**
+   * Largest change of each theta per step (the step is shrunk as a whole to respect it). Without it
+   * a parameter the loss is insensitive to at the start (e.g. log E beside a huge A/N^alpha) can take
+   * a step of thousands and never come back.
+   */
+  maxStep?: Float64Array;
 }
 
 export interface LMResult {
@@ -49,16 +61,16 @@ export interface LMResult {
   converged: boolean;
   /** Infinity norm of the projected gradient in the fitting parameterisation. */
   gradientNorm: number;
-  reason: 'converged' | 'max-iterations' | 'stalled' | 'invalid-start' | 'abandoned';
+  reason: 'converged' | 'max-iterations' | 'stalled' | 'invalid-start' | 'joined';
 }
 
 export class LMWorkspace {
-  f: Float64Array; ft: Float64Array; J: Float64Array; r: Float64Array;
-  M: Float64Array; H: Float64Array; A: Float64Array; g: Float64Array; step: Float64Array; trial: Float64Array; chol: Float64Array;
+  f: Float64Array; J: Float64Array;
+  M: Float64Array; H: Float64Array; A: Float64Array; g: Float64Array; step: Float64Array; trial: Float64Array; chol: Float64Array; pg: Float64Array;
   constructor(public n: number, public p: number) {
-    this.f = new Float64Array(n); this.ft = new Float64Array(n); this.J = new Float64Array(n * p); this.r = new Float64Array(n);
+    this.f = new Float64Array(n); this.J = new Float64Array(n * p);
     this.M = new Float64Array(p * p); this.H = new Float64Array(p * p); this.A = new Float64Array(p * p); this.g = new Float64Array(p);
-    this.step = new Float64Array(p); this.trial = new Float64Array(p); this.chol = new Float64Array(p * p);
+    this.step = new Float64Array(p); this.trial = new Float64Array(p); this.chol = new Float64Array(p * p); this.pg = new Float64Array(p);
   }
 }
 
@@ -76,18 +88,59 @@ export function objectiveOf(logy: Float64Array, f: Float64Array, delta: number, 
   return s;
 }
 
+/** Generic (non-fused) objective + normal equations from model() and J. */
+function genericAccumulate(prob: LMProblem, ws: LMWorkspace, theta: Float64Array, w: Float64Array | null, delta: number, exact: boolean): number {
+  const { n, p, logy } = prob;
+  const { f, J, M, H, g } = ws;
+  if (!prob.model(theta, f, J)) return Infinity;
+  M.fill(0); g.fill(0); H.fill(0);
+  let obj = 0;
+  for (let i = 0; i < n; i++) {
+    const fi = f[i];
+    if (!(fi > 0) || fi === Infinity) return Infinity;
+    const wi = w ? w[i] : 1;
+    if (wi === 0) continue;
+    const ri = logy[i] - Math.log(fi);
+    obj += wi * rho(ri, delta);
+    const inside = Math.abs(ri) <= delta;
+    const u = wi * irlsWeight(ri, delta), ps = wi * psi(ri, delta), inv = 1 / fi;
+    const row = i * p;
+    for (let a = 0; a < p; a++) {
+      const ja = J[row + a] * inv;
+      g[a] -= ps * ja;
+      const uja = u * ja;
+      for (let b = 0; b <= a; b++) M[a * p + b] += uja * J[row + b] * inv;
+    }
+    if (exact && inside) {
+      for (let a = 0; a < p; a++) {
+        const wja = wi * J[row + a] * inv;
+        for (let b = 0; b <= a; b++) H[a * p + b] += wja * J[row + b] * inv;
+      }
+    }
+  }
+  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) { M[b * p + a] = M[a * p + b]; H[b * p + a] = H[a * p + b]; }
+  return obj;
+}
+
 /** Minimises from theta (updated in place). */
 export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, ws: LMWorkspace): LMResult {
   const { n, p, logy } = prob;
   const delta = opts.delta, w = opts.weights ?? null;
   const maxIter = opts.maxIter ?? 200, ftol = opts.ftol ?? 1e-10;
-  const { f, ft, J, r, M, H, A, g, step, trial, chol } = ws;
+  const { f, M, H, A, g, step, trial, chol, pg } = ws;
   const exact = (opts.curvature ?? 'huber') === 'huber' && delta !== Infinity;
   const lo = prob.lower, hi = prob.upper;
-  const value = prob.value ? prob.value.bind(prob) : (t: Float64Array, out: Float64Array) => prob.model(t, out, J);
+  const accumulate = prob.accumulate
+    ? (t: Float64Array) => prob.accumulate!(t, w, delta, exact, M, H, g)
+    : (t: Float64Array) => genericAccumulate(prob, ws, t, w, delta, exact);
+  const objectiveAt = prob.objective
+    ? (t: Float64Array) => prob.objective!(t, w, delta)
+    : prob.value
+      ? (t: Float64Array) => (prob.value!(t, f) ? objectiveOf(logy, f, delta, w) : Infinity)
+      : (t: Float64Array) => (prob.model(t, f, ws.J) ? objectiveOf(logy, f, delta, w) : Infinity);
+  const C = exact ? H : M; // curvature of the step; M's diagonal scales the damping
   project(theta, lo, hi, p);
-  if (!prob.model(theta, f, J)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
-  let obj = objectiveOf(logy, f, delta, w);
+  let obj = accumulate(theta);
   if (!Number.isFinite(obj)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
   // Absolute floor of the decrement test: log residuals cannot be resolved below ~1e-14 (exact data).
   let sumW = n;
@@ -96,61 +149,37 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
   let lambda = 1e-3;
   let gnorm = NaN;
   for (let iter = 0; iter < maxIter; iter++) {
-    // Normal equations of the IRLS-weighted linearisation; dr/dtheta = -J/f.
-    M.fill(0); g.fill(0); H.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
-      if (wi === 0) continue;
-      const ri = logy[i] - Math.log(f[i]);
-      r[i] = ri;
-      const inside = Math.abs(ri) <= delta;
-      const u = wi * irlsWeight(ri, delta), ps = wi * psi(ri, delta), inv = 1 / f[i];
-      const row = i * p;
-      for (let a = 0; a < p; a++) {
-        const ja = J[row + a] * inv;
-        g[a] -= ps * ja;
-        const uja = u * ja;
-        for (let b = 0; b <= a; b++) M[a * p + b] += uja * J[row + b] * inv;
-      }
-      if (exact && inside) {
-        for (let a = 0; a < p; a++) {
-          const wja = wi * J[row + a] * inv;
-          for (let b = 0; b <= a; b++) H[a * p + b] += wja * J[row + b] * inv;
-        }
-      }
-    }
-    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) { M[b * p + a] = M[a * p + b]; H[b * p + a] = H[a * p + b]; }
-    const C = exact ? H : M; // curvature of the step; M's diagonal scales the damping
     // Projected gradient: components pushing against an active bound do not count.
     gnorm = 0;
     for (let a = 0; a < p; a++) {
       const atLo = lo && theta[a] <= lo[a] && g[a] > 0, atHi = hi && theta[a] >= hi[a] && g[a] < 0;
-      if (atLo || atHi) { trial[a] = 0; continue; }
-      trial[a] = g[a];
-      gnorm = Math.max(gnorm, Math.abs(g[a]));
+      pg[a] = atLo || atHi ? 0 : g[a];
+      gnorm = Math.max(gnorm, Math.abs(pg[a]));
     }
     // Convergence test on the Gauss-Newton decrement (relative to the objective).
-    if (decrement(M, trial, p, A, step, chol) <= ftol * obj + floor) {
+    const dec = decrement(M, pg, p, A, step, chol);
+    if (dec <= ftol * obj + floor) {
       return { objective: obj, iterations: iter, converged: true, gradientNorm: gnorm, reason: 'converged' };
     }
-    if (opts.abandonAbove !== undefined && iter === (opts.screenIter ?? 10) && obj > opts.abandonAbove) {
-      return { objective: obj, iterations: iter, converged: false, gradientNorm: gnorm, reason: 'abandoned' };
-    }
     let accepted = false;
-    for (let tries = 0; tries < 30; tries++) {
+    let objT = Infinity;
+    for (let tries = 0; tries < 40; tries++) {
       for (let a = 0; a < p; a++) {
         for (let b = 0; b < p; b++) A[a * p + b] = C[a * p + b];
         A[a * p + a] += lambda * Math.max(M[a * p + a], 1e-12 * (1 + Math.abs(M[a * p + a])));
         step[a] = -g[a];
       }
-      if (!cholSolve(A, step, p, step, chol)) { lambda *= 10; continue; }
+      if (!cholSolve(A, step, p, step, chol)) { lambda *= 10; if (lambda > 1e16) break; continue; }
+      if (opts.maxStep) {
+        let shrink = 1;
+        for (let a = 0; a < p; a++) { const q = Math.abs(step[a]) / opts.maxStep[a]; if (q > shrink) shrink = q; }
+        if (shrink > 1) for (let a = 0; a < p; a++) step[a] /= shrink;
+      }
       for (let a = 0; a < p; a++) trial[a] = theta[a] + step[a];
       project(trial, lo, hi, p);
-      const ok = value(trial, ft);
-      const objT = ok ? objectiveOf(logy, ft, delta, w) : Infinity;
+      objT = objectiveAt(trial);
       if (objT < obj) {
         theta.set(trial);
-        obj = objT;
         lambda = Math.max(lambda / 5, 1e-12);
         accepted = true;
         break;
@@ -159,22 +188,15 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
       if (lambda > 1e16) break;
     }
     if (!accepted) {
-      // No step decreases the objective even with heavy damping: a stationary point up to rounding.
-      // Converged only if the decrement is tiny on an absolute relative scale.
-      const ok = decrement(M, trialFromGrad(g, theta, lo, hi, p, trial), p, A, step, chol) <= 1e-8 * obj + floor;
+      // No step decreases the objective even with heavy damping: stationary up to rounding, or stuck.
+      const ok = dec <= 1e-8 * obj + floor;
       return { objective: obj, iterations: iter + 1, converged: ok, gradientNorm: gnorm, reason: ok ? 'converged' : 'stalled' };
     }
-    if (!prob.model(theta, f, J)) return { objective: Infinity, iterations: iter + 1, converged: false, gradientNorm: NaN, reason: 'stalled' };
+    if (opts.joined && opts.joined(theta, objT)) return { objective: objT, iterations: iter + 1, converged: false, gradientNorm: gnorm, reason: 'joined' };
+    obj = accumulate(theta);
+    if (!Number.isFinite(obj)) return { objective: Infinity, iterations: iter + 1, converged: false, gradientNorm: NaN, reason: 'stalled' };
   }
   return { objective: obj, iterations: maxIter, converged: false, gradientNorm: gnorm, reason: 'max-iterations' };
-}
-
-function trialFromGrad(g: Float64Array, theta: Float64Array, lo: Float64Array | undefined, hi: Float64Array | undefined, p: number, out: Float64Array): Float64Array {
-  for (let a = 0; a < p; a++) {
-    const atLo = lo && theta[a] <= lo[a] && g[a] > 0, atHi = hi && theta[a] >= hi[a] && g[a] < 0;
-    out[a] = atLo || atHi ? 0 : g[a];
-  }
-  return out;
 }
 
 /** g' M^-1 g / 2 with a small ridge (M may be singular in directions the data do not determine). */

@@ -125,6 +125,9 @@ export interface CompiledModel {
   model(theta: Float64Array, f: Float64Array, J: Float64Array): boolean;
   /** f only. */
   value(theta: Float64Array, f: Float64Array): boolean;
+  /** Fused kernels for lmSolve (present when bound with the log losses): see LMProblem. */
+  objective?(theta: Float64Array, w: Float64Array | null, delta: number): number;
+  accumulate?(theta: Float64Array, w: Float64Array | null, delta: number, exact: boolean, M: Float64Array, H: Float64Array, g: Float64Array): number;
   /** The generated source, for debugging. */
   source: string;
 }
@@ -136,17 +139,23 @@ interface Gen { v: string; d: Map<number, string>; loop: boolean; konst?: number
  * (theta[j]; those in `logParams` enter as exp(theta[j]) so that d/dtheta_j = P_j d/dP_j).
  */
 export function compileLaw(node: MathNode, vars: string[], params: string[], logParams: Set<string>) {
-  const withJ = generate(node, vars, params, logParams, true);
-  const noJ = generate(node, vars, params, logParams, false);
-  const args = ['theta', 'f', 'J', 'n', ...vars.map((_, k) => `x${k}`), ...vars.map((_, k) => `lx${k}`)];
+  const withJ = generate(node, vars, params, logParams, 'model');
+  const noJ = generate(node, vars, params, logParams, 'value');
+  const objK = generate(node, vars, params, logParams, 'objective');
+  const accK = generate(node, vars, params, logParams, 'accumulate');
+  const data = [...vars.map((_, k) => `x${k}`), ...vars.map((_, k) => `lx${k}`)];
+  const args = ['theta', 'f', 'J', 'n', ...data];
+  const kargs = ['theta', 'w', 'delta', 'exact', 'M', 'H', 'g', 'n', 'logy', ...data];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const modelFn = new Function(...args, withJ.src) as (...a: unknown[]) => boolean;
   const valueFn = new Function(...args, noJ.src) as (...a: unknown[]) => boolean;
+  const objFn = new Function(...kargs, objK.src) as (...a: unknown[]) => number;
+  const accFn = new Function(...kargs, accK.src) as (...a: unknown[]) => number;
   const usedLog = withJ.usedLog;
   return {
     source: withJ.src,
     /** Binds data arrays (same order as `vars`); returns the fast model. */
-    bind(xs: Float64Array[]): CompiledModel {
+    bind(xs: Float64Array[], logy?: Float64Array): CompiledModel {
       const n = xs[0]?.length ?? 0;
       const lxs = xs.map((x, k) => (usedLog.has(k) ? Float64Array.from(x, Math.log) : x));
       const extra = [...xs, ...lxs];
@@ -154,12 +163,18 @@ export function compileLaw(node: MathNode, vars: string[], params: string[], log
         source: withJ.src,
         model: (theta, f, J) => modelFn(theta, f, J, n, ...extra),
         value: (theta, f) => valueFn(theta, f, null, n, ...extra),
+        ...(logy ? {
+          objective: (theta: Float64Array, w: Float64Array | null, delta: number) => objFn(theta, w, delta, false, null, null, null, n, logy, ...extra),
+          accumulate: (theta: Float64Array, w: Float64Array | null, delta: number, exact: boolean, M: Float64Array, H: Float64Array, g: Float64Array) =>
+            accFn(theta, w, delta, exact, M, H, g, n, logy, ...extra),
+        } : {}),
       };
     },
   };
 }
 
-function generate(node: MathNode, vars: string[], params: string[], logParams: Set<string>, withDeriv: boolean): { src: string; usedLog: Set<number> } {
+function generate(node: MathNode, vars: string[], params: string[], logParams: Set<string>, mode: 'model' | 'value' | 'objective' | 'accumulate'): { src: string; usedLog: Set<number> } {
+  const withDeriv = mode === 'model' || mode === 'accumulate';
   const pre: string[] = [];
   const body: string[] = [];
   let tmp = 0;
@@ -286,12 +301,44 @@ function generate(node: MathNode, vars: string[], params: string[], logParams: S
   };
   const out = gen(node);
   const p = params.length;
-  const jac: string[] = [];
-  if (withDeriv) for (let j = 0; j < p; j++) jac.push(`J[row + ${j}] = ${out.d.get(j) ?? '0'};`);
-  const check = `if (!(${out.v} > 0) || ${out.v} === Infinity) return false;`;
-  const src = [...pre, 'for (let i = 0; i < n; i++) {', ...body, `f[i] = ${out.v};`, check,
-    ...(withDeriv ? [`const row = i * ${p};`, ...jac] : []), '}', 'return true;'].join('\n');
-  return { src, usedLog };
+  if (mode === 'model' || mode === 'value') {
+    const jac: string[] = [];
+    if (withDeriv) for (let j = 0; j < p; j++) jac.push(`J[row + ${j}] = ${out.d.get(j) ?? '0'};`);
+    const check = `if (!(${out.v} > 0) || ${out.v} === Infinity) return false;`;
+    const src = [...pre, 'for (let i = 0; i < n; i++) {', ...body, `f[i] = ${out.v};`, check,
+      ...(withDeriv ? [`const row = i * ${p};`, ...jac] : []), '}', 'return true;'].join('\n');
+    return { src, usedLog };
+  }
+  // Fused objective (and normal equations) on log residuals, Huber or least squares (delta = Infinity),
+  // with every matrix entry in a local variable.
+  const lines: string[] = [...pre, 'let obj = 0;'];
+  const acc = mode === 'accumulate';
+  if (acc) {
+    for (let a = 0; a < p; a++) {
+      lines.push(`let g${a} = 0;`);
+      for (let b = 0; b <= a; b++) lines.push(`let m${a}_${b} = 0, h${a}_${b} = 0;`);
+    }
+  }
+  lines.push('for (let i = 0; i < n; i++) {', ...body, `const fi = ${out.v};`, 'if (!(fi > 0) || fi === Infinity) return Infinity;',
+    'const wi = w === null ? 1 : w[i];', 'if (wi === 0) continue;', 'const ri = logy[i] - Math.log(fi);', 'const ar = ri < 0 ? -ri : ri;',
+    'const inside = ar <= delta;', 'obj += wi * (inside ? 0.5 * ri * ri : delta * (ar - 0.5 * delta));');
+  if (acc) {
+    lines.push('const inv = 1 / fi;', 'const u = inside ? wi : wi * delta / ar;', 'const ps = inside ? wi * ri : (ri > 0 ? wi * delta : -wi * delta);');
+    for (let a = 0; a < p; a++) lines.push(`const j${a} = ${out.d.get(a) ?? '0'} * inv;`, `g${a} -= ps * j${a};`);
+    for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) lines.push(`m${a}_${b} += u * j${a} * j${b};`);
+    lines.push('if (exact && inside) {');
+    for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) lines.push(`h${a}_${b} += wi * j${a} * j${b};`);
+    lines.push('}');
+  }
+  lines.push('}');
+  if (acc) {
+    for (let a = 0; a < p; a++) {
+      lines.push(`g[${a}] = g${a};`);
+      for (let b = 0; b <= a; b++) lines.push(`M[${a * p + b}] = m${a}_${b}; M[${b * p + a}] = m${a}_${b}; H[${a * p + b}] = h${a}_${b}; H[${b * p + a}] = h${a}_${b};`);
+    }
+  }
+  lines.push('return obj;');
+  return { src: lines.join('\n'), usedLog };
 }
 
 /** Evaluates a law at one point by plain interpretation (for predict/evaluate; not used in fitting). */
@@ -335,3 +382,4 @@ export function evaluateNode(node: MathNode, scope: Record<string, number>): num
   };
   return ev(node);
 }
+
