@@ -244,8 +244,8 @@ export function fitUniversal(data: unknown, options: UniversalOptions = {}): Fit
   });
   // The paper's names for the coefficients: params.width / depth / time are c_m, c_l, c_D (not
   // enumerable, so tables and reports list each parameter once).
-  for (const [role, name] of [['width', 'c_m'], ['depth', 'c_l'], ['time', 'c_D']] as const) {
-    if (fit.params[name] && !(role in fit.params)) Object.defineProperty(fit.params, role, { value: fit.params[name], enumerable: false });
+  for (const t of termInfo) {
+    if (fit.params[t.coef] && !(t.term in fit.params)) Object.defineProperty(fit.params, t.term, { value: fit.params[t.coef], enumerable: false });
   }
   return fit;
 }
