@@ -1,0 +1,375 @@
+import type { PlotlyFigure } from './plotly';
+
+/**
+ * A static SVG picture of the plotly figures that figures.ts builds, for places that never run
+ * JavaScript (GitHub's notebook preview, nbviewer without scripts). Pure string building, no DOM.
+ *
+ * Covered: scatter traces (markers, lines, lines+markers; colours, per-point numeric colours via
+ * Viridis, dash styles, hollow markers), filled bands (fill 'toself' / 'tonexty'), symmetric or
+ * array error bars, linear and log axes, subplots laid out by `xaxisN.domain` / `yaxisN.domain`,
+ * titles and a legend. Not covered: other trace types, colour bars, annotations, shapes, hover text.
+ */
+
+type Trace = Record<string, any>;
+type Axis = Record<string, any>;
+interface Box { x0: number; x1: number; y0: number; y1: number } // y0 = bottom pixel, y1 = top pixel
+interface Scale { log: boolean; lo: number; hi: number; p0: number; p1: number }
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
+const FONT = 11;
+const LEGEND_ROW = 16;
+const Y_AXIS_ROOM = 66; // tick labels plus the rotated axis title, left of each plot area
+const SUP: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/** Escapes text for XML content and attribute values alike. */
+function esc(s: unknown): string {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Rough width of sans-serif text; enough to wrap the legend and shrink long titles. */
+function textWidth(s: string, size: number): number {
+  return s.length * size * 0.56;
+}
+
+function fmt(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
+function num(v: unknown): number {
+  return v === null || v === undefined || v === '' ? NaN : Number(v);
+}
+
+function titleText(t: unknown): string {
+  const s = t && typeof t === 'object' ? (t as { text?: unknown }).text : t;
+  return s === undefined || s === null ? '' : String(s);
+}
+
+// ------------------------------------------------------------------ scales and ticks
+
+function valid(v: number, log: boolean): boolean {
+  return Number.isFinite(v) && (!log || v > 0);
+}
+
+/** A scale over the finite data (positive only on log axes), padded a little so markers sit inside. */
+function makeScale(values: number[], log: boolean, p0: number, p1: number): Scale {
+  const v = values.filter((x) => valid(x, log)).map((x) => (log ? Math.log10(x) : x));
+  let lo = v.length ? Math.min(...v) : 0, hi = v.length ? Math.max(...v) : 1;
+  if (hi === lo) { const d = lo === 0 || log ? 0.5 : Math.abs(lo) * 0.1; lo -= d; hi += d; }
+  const pad = (hi - lo) * 0.05;
+  return { log, lo: lo - pad, hi: hi + pad, p0, p1 };
+}
+
+function toPx(s: Scale, v: number): number {
+  const t = s.log ? Math.log10(v) : v;
+  return s.p0 + ((t - s.lo) / (s.hi - s.lo)) * (s.p1 - s.p0);
+}
+
+/** 1-2-5 steps giving at most `maxTicks` ticks. */
+function linearTicks(lo: number, hi: number, maxTicks: number): number[] {
+  const raw = (hi - lo) / Math.max(1, maxTicks);
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  const out: number[] = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
+  return out;
+}
+
+/** Log ticks: powers of ten (every k-th decade when crowded); 1-2-5 within a decade when the range spans < 2 decades. */
+function logTicks(lo: number, hi: number, maxTicks: number): number[] {
+  const span = hi - lo;
+  const out: number[] = [];
+  if (span < 2) {
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (const m of [1, 2, 5]) {
+        const t = e + Math.log10(m);
+        if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(Number((m * Math.pow(10, e)).toPrecision(12)));
+      }
+    }
+    // a very narrow range may hold fewer than two 1-2-5 ticks: plain linear ticks then
+    if (out.length < 2 || out.length > maxTicks) return linearTicks(Math.pow(10, lo), Math.pow(10, hi), Math.min(maxTicks, 5));
+    return out;
+  }
+  const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo) + 1) / Math.max(1, maxTicks)));
+  for (let e = Math.ceil(lo - 1e-9); e <= hi + 1e-9; e += step) out.push(Math.pow(10, e));
+  return out;
+}
+
+function ticksOf(s: Scale, lengthPx: number, minSpacingPx: number): number[] {
+  const maxTicks = Math.max(2, Math.floor(lengthPx / minSpacingPx));
+  return s.log ? logTicks(s.lo, s.hi, maxTicks) : linearTicks(s.lo, s.hi, maxTicks);
+}
+
+function superscript(n: number): string {
+  return String(n).split('').map((c) => SUP[c] ?? c).join('');
+}
+
+/** Tick label: plain numbers for everyday magnitudes, 10ⁿ (or m×10ⁿ) otherwise. */
+function tickLabel(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(6)));
+  const e = Math.floor(Math.log10(a) + 1e-9);
+  const m = Number((v / Math.pow(10, e)).toPrecision(3));
+  return m === 1 ? `10${superscript(e)}` : m === -1 ? `−10${superscript(e)}` : `${m}×10${superscript(e)}`;
+}
+
+// ------------------------------------------------------------------ colours and styles
+
+function viridis(t: number): string {
+  return VIRIDIS[Math.max(0, Math.min(VIRIDIS.length - 1, Math.round(t * (VIRIDIS.length - 1))))];
+}
+
+function transparent(c: unknown): boolean {
+  return typeof c === 'string' && (/^rgba\(.*,\s*0(\.0*)?\)$/.test(c.replace(/\s/g, '')) || c === 'transparent');
+}
+
+/** The trace colour: line colour, else a single marker colour, else the palette by trace index. */
+function traceColor(t: Trace, i: number): string {
+  const c = t.line?.color ?? (typeof t.marker?.color === 'string' && !transparent(t.marker.color) ? t.marker.color : undefined);
+  return typeof c === 'string' ? c : t.marker?.line?.color ?? PALETTE[i % PALETTE.length];
+}
+
+/** Per-point marker colours: a numeric array goes through Viridis (plotly's colorscale), strings stay. */
+function markerColors(t: Trace, base: string, n: number): string[] {
+  const c = t.marker?.color;
+  if (!Array.isArray(c)) return Array(n).fill(base);
+  const nums = c.map(num).filter(Number.isFinite);
+  const lo = Math.min(...nums), hi = Math.max(...nums);
+  return Array.from({ length: n }, (_, k) => {
+    const v = c[k];
+    if (typeof v === 'string') return v;
+    const x = num(v);
+    return Number.isFinite(x) ? viridis(hi > lo ? (x - lo) / (hi - lo) : 0.5) : base;
+  });
+}
+
+function dashAttr(t: Trace): string {
+  const d = t.line?.dash;
+  const pattern: Record<string, string> = { dash: '6 4', dot: '2 3', dashdot: '6 3 2 3', longdash: '10 4', longdashdot: '10 3 2 3' };
+  return typeof d === 'string' && pattern[d] ? ` stroke-dasharray="${pattern[d]}"` : '';
+}
+
+function lineWidth(t: Trace): number {
+  const w = Number(t.line?.width);
+  return Number.isFinite(w) ? w : 2;
+}
+
+/** Fill colour of a band; plotly's default is the trace colour at half opacity, we keep it lighter. */
+function fillAttr(t: Trace, color: string): string {
+  return typeof t.fillcolor === 'string' ? `fill="${esc(t.fillcolor)}"` : `fill="${esc(color)}" fill-opacity="0.2"`;
+}
+
+// ------------------------------------------------------------------ drawing
+
+interface Subplot { xk: string; yk: string; box: Box; sx: Scale; sy: Scale; traces: Array<[Trace, number]> }
+
+function axisKey(ref: unknown, letter: 'x' | 'y'): string {
+  const s = typeof ref === 'string' && ref.startsWith(letter) ? ref.slice(1) : '';
+  return `${letter}axis${s === '1' ? '' : s}`;
+}
+
+function domainOf(a: Axis | undefined): [number, number] {
+  const d = a?.domain;
+  return Array.isArray(d) && d.length === 2 && d.every((v) => Number.isFinite(Number(v))) ? [Number(d[0]), Number(d[1])] : [0, 1];
+}
+
+function points(t: Trace): { x: number[]; y: number[] } {
+  const y: number[] = Array.isArray(t.y) ? t.y.map(num) : [];
+  const x: number[] = Array.isArray(t.x) ? t.x.map(num) : y.map((_, k) => k);
+  const n = Math.min(x.length, y.length);
+  return { x: x.slice(0, n), y: y.slice(0, n) };
+}
+
+/** Error bar half-widths (plotly `error_y`): constant `value`, or `array` / `arrayminus`, or percent. */
+function errorBars(err: any, y: number[]): Array<[number, number]> | null {
+  if (!err || err.visible === false) return null;
+  const plus = (k: number) => (Array.isArray(err.array) ? num(err.array[k]) : err.type === 'percent' ? Math.abs(y[k]) * num(err.value) / 100 : num(err.value));
+  const minus = (k: number) => (err.symmetric === false && Array.isArray(err.arrayminus) ? num(err.arrayminus[k])
+    : err.symmetric === false && err.valueminus !== undefined ? num(err.valueminus) : plus(k));
+  return y.map((_, k) => [minus(k), plus(k)]);
+}
+
+function drawAxes(out: string[], sp: Subplot, layout: Record<string, any>): void {
+  const { box, sx, sy } = sp;
+  const xa: Axis = layout[sp.xk] ?? {}, ya: Axis = layout[sp.yk] ?? {};
+  out.push(`<rect x="${fmt(box.x0)}" y="${fmt(box.y1)}" width="${fmt(box.x1 - box.x0)}" height="${fmt(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
+  for (const t of ticksOf(sx, box.x1 - box.x0, 62)) {
+    const p = fmt(toPx(sx, t));
+    out.push(`<line x1="${p}" x2="${p}" y1="${fmt(box.y1)}" y2="${fmt(box.y0 + 4)}" stroke="#e3e3e3"/>`
+      + `<text class="xtick" x="${p}" y="${fmt(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
+  }
+  for (const t of ticksOf(sy, box.y0 - box.y1, 30)) {
+    const p = fmt(toPx(sy, t));
+    out.push(`<line x1="${fmt(box.x0 - 4)}" x2="${fmt(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
+      + `<text class="ytick" x="${fmt(box.x0 - 6)}" y="${fmt(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
+  }
+  const xt = titleText(xa.title), yt = titleText(ya.title);
+  if (xt) {
+    const size = Math.min(12, (box.x1 - box.x0) / (0.56 * xt.length));
+    out.push(`<text class="xtitle" x="${fmt((box.x0 + box.x1) / 2)}" y="${fmt(box.y0 + 34)}" text-anchor="middle" font-size="${fmt(size)}">${esc(xt)}</text>`);
+  }
+  if (yt) {
+    const size = Math.min(12, (box.y0 - box.y1) / (0.56 * yt.length));
+    out.push(`<text class="ytitle" transform="translate(${fmt(box.x0 - Y_AXIS_ROOM + 12)},${fmt((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${fmt(size)}">${esc(yt)}</text>`);
+  }
+}
+
+function drawTraces(out: string[], sp: Subplot): void {
+  const { sx, sy } = sp;
+  const ok = (x: number, y: number) => valid(x, sx.log) && valid(y, sy.log);
+  const px = (x: number) => fmt(toPx(sx, x)), py = (y: number) => fmt(toPx(sy, y));
+  let prev: { x: number[]; y: number[] } | null = null;
+  for (const [t, i] of sp.traces) {
+    const { x, y } = points(t);
+    const color = traceColor(t, i);
+    const mode = String(t.mode ?? (x.length > 20 ? 'lines' : 'lines+markers'));
+    const keep = x.map((_, k) => k).filter((k) => ok(x[k], y[k]));
+    // bands first, so lines and markers stay on top of them
+    if (t.fill === 'toself' || (t.fill === 'tonexty' && prev)) {
+      const ring = keep.map((k) => `${px(x[k])},${py(y[k])}`);
+      if (t.fill === 'tonexty' && prev) {
+        const p = prev;
+        ring.push(...p.x.map((_, k) => k).filter((k) => ok(p.x[k], p.y[k])).reverse().map((k) => `${px(p.x[k])},${py(p.y[k])}`));
+      }
+      if (ring.length > 2) out.push(`<polygon points="${ring.join(' ')}" ${fillAttr(t, color)} stroke="none"/>`);
+    }
+    prev = { x, y };
+    if (mode.includes('lines') && lineWidth(t) > 0) {
+      // a null or invalid point breaks the line, as in plotly (connectgaps false)
+      let d = '', pen = false;
+      for (let k = 0; k < x.length; k++) {
+        if (!ok(x[k], y[k])) { pen = false; continue; }
+        d += `${pen ? 'L' : 'M'}${px(x[k])} ${py(y[k])}`;
+        pen = true;
+      }
+      if (d) out.push(`<path d="${d}" fill="none" stroke="${esc(color)}" stroke-width="${lineWidth(t)}" stroke-linejoin="round"${dashAttr(t)}/>`);
+    }
+    const bars = errorBars(t.error_y, y);
+    if (bars) {
+      const w = Number.isFinite(num(t.error_y.thickness)) ? num(t.error_y.thickness) : 1.5;
+      for (const k of keep) {
+        const [m, p] = bars[k];
+        const lo = y[k] - (Number.isFinite(m) ? m : 0), hi = y[k] + (Number.isFinite(p) ? p : 0);
+        if (!valid(lo, sy.log) || !valid(hi, sy.log) || lo === hi) continue;
+        const cx = toPx(sx, x[k]);
+        out.push(`<path class="errorbar" d="M${fmt(cx)} ${py(lo)}V${py(hi)}M${fmt(cx - 3)} ${py(lo)}h6M${fmt(cx - 3)} ${py(hi)}h6" stroke="${esc(t.error_y.color ?? color)}" stroke-width="${w}" fill="none"/>`);
+      }
+    }
+    if (mode.includes('markers')) {
+      const r = Math.max(2, Math.min(8, (Number(t.marker?.size) || 6) / 2));
+      const colors = markerColors(t, color, x.length);
+      const hollow = transparent(t.marker?.color) || /open/.test(String(t.marker?.symbol ?? ''));
+      const edge = t.marker?.line?.color;
+      for (const k of keep) {
+        const style = hollow
+          ? `fill="none" stroke="${esc(edge ?? colors[k])}" stroke-width="${Number(t.marker?.line?.width) || 1.5}"`
+          : `fill="${esc(colors[k])}"${typeof edge === 'string' ? ` stroke="${esc(edge)}"` : ''}`;
+        out.push(`<circle cx="${px(x[k])}" cy="${py(y[k])}" r="${r}" ${style}/>`);
+      }
+    }
+  }
+}
+
+interface LegendItem { name: string; t: Trace; i: number; w: number }
+
+/** Legend entries laid out left to right, wrapping into rows across the full width. */
+function legendRows(traces: Trace[], width: number): LegendItem[][] {
+  const items: LegendItem[] = [];
+  traces.forEach((t, i) => {
+    if (t.showlegend === false || t.name === undefined || t.name === null || t.name === '') return;
+    const name = String(t.name).length > 70 ? `${String(t.name).slice(0, 69)}…` : String(t.name);
+    items.push({ name, t, i, w: 30 + textWidth(name, FONT) + 16 });
+  });
+  const rows: LegendItem[][] = [];
+  let row: LegendItem[] = [], used = 0;
+  for (const it of items) {
+    if (row.length && used + it.w > width) { rows.push(row); row = []; used = 0; }
+    row.push(it); used += it.w;
+  }
+  if (row.length) rows.push(row);
+  return rows;
+}
+
+function drawLegend(out: string[], rows: LegendItem[][], x0: number, top: number): void {
+  out.push('<g class="legend">');
+  rows.forEach((row, r) => {
+    let x = x0;
+    const y = top + r * LEGEND_ROW + LEGEND_ROW / 2;
+    for (const { name, t, i, w } of row) {
+      const color = traceColor(t, i);
+      const mode = String(t.mode ?? 'lines+markers');
+      if (t.fill === 'toself' || t.fill === 'tonexty') {
+        out.push(`<rect x="${fmt(x)}" y="${fmt(y - 5)}" width="24" height="10" ${fillAttr(t, color)}/>`);
+      }
+      if (mode.includes('lines') && lineWidth(t) > 0) {
+        out.push(`<line x1="${fmt(x)}" x2="${fmt(x + 24)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${esc(color)}" stroke-width="${Math.min(3, lineWidth(t))}"${dashAttr(t)}/>`);
+      }
+      if (mode.includes('markers')) {
+        // a rounded square, so <circle> elements count data points only
+        const hollow = transparent(t.marker?.color);
+        const c = Array.isArray(t.marker?.color) ? VIRIDIS[5] : color;
+        out.push(`<rect x="${fmt(x + 8)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(c)}" stroke-width="1.5"` : `fill="${esc(c)}"`}/>`);
+      }
+      out.push(`<text x="${fmt(x + 30)}" y="${fmt(y + 4)}">${esc(name)}</text>`);
+      x += w;
+    }
+  });
+  out.push('</g>');
+}
+
+/** Draws a plotly figure as a self-contained SVG document (no scripts, no external references). */
+export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height?: number } = {}): string {
+  const W = options.width ?? 720, H = options.height ?? 440;
+  const layout = (fig.layout ?? {}) as Record<string, any>;
+  const traces = ((fig.data ?? []) as Trace[]).filter((t) => (t.type ?? 'scatter') === 'scatter' && t.visible !== false);
+  const title = titleText(layout.title);
+  const legend = legendRows(traces, W - 20);
+  const legendH = Math.min(legend.length, 8) * LEGEND_ROW;
+  const top = title ? 44 : 16;
+  const bottom = H - 44 - (legendH ? legendH + 6 : 0); // x tick labels and title, then the legend
+
+  // one subplot per (x axis, y axis) pair that carries a trace, placed by the axes' domains
+  const pairs = new Map<string, Subplot>();
+  traces.forEach((t, i) => {
+    const xk = axisKey(t.xaxis, 'x'), yk = axisKey(t.yaxis, 'y');
+    const key = `${xk} ${yk}`;
+    if (!pairs.has(key)) {
+      const [dx0, dx1] = domainOf(layout[xk]), [dy0, dy1] = domainOf(layout[yk]);
+      const full = W - 20, tall = bottom - top;
+      const box = { x0: 10 + dx0 * full + Y_AXIS_ROOM, x1: 10 + dx1 * full, y0: bottom - dy0 * tall, y1: bottom - dy1 * tall };
+      pairs.set(key, { xk, yk, box, sx: undefined as unknown as Scale, sy: undefined as unknown as Scale, traces: [] });
+    }
+    pairs.get(key)!.traces.push([t, i]);
+  });
+
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}" fill="#222">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  if (title) {
+    const size = Math.min(15, (W - 20) / (0.56 * title.length));
+    out.push(`<text class="title" x="${W / 2}" y="26" text-anchor="middle" font-size="${fmt(size)}">${esc(title)}</text>`);
+  }
+  for (const sp of pairs.values()) {
+    const xLog = layout[sp.xk]?.type === 'log', yLog = layout[sp.yk]?.type === 'log';
+    const xs: number[] = [], ys: number[] = [];
+    for (const [t] of sp.traces) {
+      const p = points(t);
+      const bars = errorBars(t.error_y, p.y);
+      p.x.forEach((x, k) => {
+        if (!valid(x, xLog) || !valid(p.y[k], yLog)) return;
+        xs.push(x); ys.push(p.y[k]);
+        if (bars) ys.push(p.y[k] - (bars[k][0] || 0), p.y[k] + (bars[k][1] || 0));
+      });
+    }
+    sp.sx = makeScale(xs, xLog, sp.box.x0, sp.box.x1);
+    sp.sy = makeScale(ys, yLog, sp.box.y0, sp.box.y1);
+    drawAxes(out, sp, layout);
+    out.push('<g class="traces">');
+    drawTraces(out, sp);
+    out.push('</g>');
+  }
+  if (legendH) drawLegend(out, legend.slice(0, 8), 10, H - legendH - 4);
+  out.push('</svg>');
+  return out.join('\n');
+}
