@@ -88,3 +88,17 @@ print(json.dumps(out))
   assert.equal(res.converged, true);
   assert.ok(Math.abs(theta[2] - single.params.alpha.value) < 1e-4 && Math.abs(theta[4] - single.params.beta.value) < 1e-4, `averaged: alpha ${theta[2]}, beta ${theta[4]}`);
 });
+
+test("bootstrap by run gives uncertainties of the size Epoch reports", () => {
+  // Reference: Besiroglu et al. 2024 bootstrap standard errors (data/README.md): E 0.026, alpha 0.015, beta 0.021.
+  // Our 200 resamples (seeded) should give standard deviations within a factor 1.5 of those.
+  const c = fitLaw(epoch(), 'chinchilla', { exclude: { highestLoss: 5 }, starts: [HOFFMANN], bootstrap: 200, seed: 1 });
+  const sd = (xs: number[]) => { const m = xs.reduce((a, b) => a + b, 0) / xs.length; return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)); };
+  const s = c.bootstrap!.samples;
+  for (const [k, ref] of [['E', 0.026], ['alpha', 0.015], ['beta', 0.021]] as const) {
+    const v = sd(s[k]);
+    assert.ok(v > ref / 1.5 && v < ref * 1.5, `bootstrap SD of ${k}: ${v} vs Epoch ${ref}`);
+  }
+  const lens = Object.values(s).map((x) => x.length);
+  assert.ok(lens.every((x) => x === 200));
+});
