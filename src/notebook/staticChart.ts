@@ -32,6 +32,13 @@ function textWidth(s: string, size: number): number {
   return s.length * size * 0.56;
 }
 
+/** A title that fits `room` px: a smaller font first (down to 8 px), then cut with an ellipsis. */
+function fitText(s: string, size: number, room: number): { text: string; size: number } {
+  const fit = Math.max(8, Math.min(size, room / (0.56 * Math.max(1, s.length))));
+  const chars = Math.floor(room / (0.56 * fit));
+  return { text: s.length > chars ? `${s.slice(0, Math.max(1, chars - 1))}…` : s, size: Math.round(fit * 10) / 10 };
+}
+
 function fmt(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
@@ -65,39 +72,58 @@ function toPx(s: Scale, v: number): number {
   return s.p0 + ((t - s.lo) / (s.hi - s.lo)) * (s.p1 - s.p0);
 }
 
-/** 1-2-5 steps giving at most `maxTicks` ticks. */
-function linearTicks(lo: number, hi: number, maxTicks: number): number[] {
-  const raw = (hi - lo) / Math.max(1, maxTicks);
-  const p = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
-  const out: number[] = [];
-  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
-}
-
-/** Log ticks: powers of ten (every k-th decade when crowded); 1-2-5 within a decade when the range spans < 2 decades. */
-function logTicks(lo: number, hi: number, maxTicks: number): number[] {
-  const span = hi - lo;
-  const out: number[] = [];
-  if (span < 2) {
-    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
-      for (const m of [1, 2, 5]) {
-        const t = e + Math.log10(m);
-        if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(Number((m * Math.pow(10, e)).toPrecision(12)));
-      }
+/** Linear candidates, densest first: 1-2-5 steps. */
+function linearCandidates(lo: number, hi: number): number[][] {
+  const out: number[][] = [];
+  let p = Math.pow(10, Math.floor(Math.log10((hi - lo) / 20)));
+  for (let guard = 0; guard < 12; guard++, p *= 10) {
+    for (const m of [1, 2, 5]) {
+      const step = m * p, ticks: number[] = [];
+      for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
+      if (ticks.length <= 20) out.push(ticks);
     }
-    // a very narrow range may hold fewer than two 1-2-5 ticks: plain linear ticks then
-    if (out.length < 2 || out.length > maxTicks) return linearTicks(Math.pow(10, lo), Math.pow(10, hi), Math.min(maxTicks, 5));
-    return out;
   }
-  const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo) + 1) / Math.max(1, maxTicks)));
-  for (let e = Math.ceil(lo - 1e-9); e <= hi + 1e-9; e += step) out.push(Math.pow(10, e));
   return out;
 }
 
-function ticksOf(s: Scale, lengthPx: number, minSpacingPx: number): number[] {
-  const maxTicks = Math.max(2, Math.floor(lengthPx / minSpacingPx));
-  return s.log ? logTicks(s.lo, s.hi, maxTicks) : linearTicks(s.lo, s.hi, maxTicks);
+/**
+ * Log candidates, densest first: 1..9 within a decade (ranges under one decade), 1-2-5 (under two
+ * decades), then powers of ten, every decade or every k-th; plain linear ticks when a range is too
+ * narrow to hold two of those.
+ */
+function logCandidates(lo: number, hi: number): number[][] {
+  const inRange = (t: number) => t >= lo - 1e-9 && t <= hi + 1e-9;
+  const out: number[][] = [];
+  const span = hi - lo;
+  const mantissas = [...(span < 1 ? [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 5]] : []), ...(span < 2 ? [[1, 2, 5]] : [])];
+  for (const ms of mantissas) {
+    const ticks: number[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (const m of ms) if (inRange(e + Math.log10(m))) ticks.push(Number((m * Math.pow(10, e)).toPrecision(12)));
+    }
+    if (ticks.length >= 2) out.push(ticks);
+  }
+  for (const step of [1, 2, 3, 4, 5, 10, 20, 50, 100]) {
+    const ticks: number[] = [];
+    for (let e = Math.ceil(lo - 1e-9); e <= hi + 1e-9; e++) if (e % step === 0) ticks.push(Math.pow(10, e));
+    if (ticks.length >= 2) out.push(ticks);
+  }
+  return out.length ? out : linearCandidates(Math.pow(10, lo), Math.pow(10, hi)).filter((t) => t.every((v) => v > 0));
+}
+
+/**
+ * The densest candidate whose labels do not collide: on x the neighbouring labels' half widths plus
+ * a gap, on y one text line plus a gap.
+ */
+function ticksOf(s: Scale, horizontal: boolean): number[] {
+  const cands = s.log ? logCandidates(s.lo, s.hi) : linearCandidates(s.lo, s.hi);
+  const fits = (ticks: number[]) => ticks.every((t, k) => {
+    if (k === 0) return true;
+    const gap = Math.abs(toPx(s, t) - toPx(s, ticks[k - 1]));
+    const need = horizontal ? (textWidth(tickLabel(t), FONT) + textWidth(tickLabel(ticks[k - 1]), FONT)) / 2 + 14 : FONT + 18;
+    return gap >= need;
+  });
+  return cands.find((c) => c.length >= 2 && fits(c)) ?? cands[cands.length - 1] ?? [];
 }
 
 function superscript(n: number): string {
@@ -130,12 +156,20 @@ function traceColor(t: Trace, i: number): string {
   return typeof c === 'string' ? c : t.marker?.line?.color ?? PALETTE[i % PALETTE.length];
 }
 
+/** The [min, max] of numeric per-point marker colours, or null. */
+function colorRange(t: Trace): [number, number] | null {
+  const c = t.marker?.color;
+  if (!Array.isArray(c)) return null;
+  const nums = c.filter((v) => typeof v !== 'string').map(num).filter(Number.isFinite);
+  return nums.length ? [Math.min(...nums), Math.max(...nums)] : null;
+}
+
 /** Per-point marker colours: a numeric array goes through Viridis (plotly's colorscale), strings stay. */
 function markerColors(t: Trace, base: string, n: number): string[] {
   const c = t.marker?.color;
+  const range = colorRange(t);
   if (!Array.isArray(c)) return Array(n).fill(base);
-  const nums = c.map(num).filter(Number.isFinite);
-  const lo = Math.min(...nums), hi = Math.max(...nums);
+  const [lo, hi] = range ?? [0, 0];
   return Array.from({ length: n }, (_, k) => {
     const v = c[k];
     if (typeof v === 'string') return v;
@@ -194,24 +228,24 @@ function drawAxes(out: string[], sp: Subplot, layout: Record<string, any>): void
   const { box, sx, sy } = sp;
   const xa: Axis = layout[sp.xk] ?? {}, ya: Axis = layout[sp.yk] ?? {};
   out.push(`<rect x="${fmt(box.x0)}" y="${fmt(box.y1)}" width="${fmt(box.x1 - box.x0)}" height="${fmt(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
-  for (const t of ticksOf(sx, box.x1 - box.x0, 62)) {
+  for (const t of ticksOf(sx, true)) {
     const p = fmt(toPx(sx, t));
     out.push(`<line x1="${p}" x2="${p}" y1="${fmt(box.y1)}" y2="${fmt(box.y0 + 4)}" stroke="#e3e3e3"/>`
       + `<text class="xtick" x="${p}" y="${fmt(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
   }
-  for (const t of ticksOf(sy, box.y0 - box.y1, 30)) {
+  for (const t of ticksOf(sy, false)) {
     const p = fmt(toPx(sy, t));
     out.push(`<line x1="${fmt(box.x0 - 4)}" x2="${fmt(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
       + `<text class="ytick" x="${fmt(box.x0 - 6)}" y="${fmt(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
   }
   const xt = titleText(xa.title), yt = titleText(ya.title);
   if (xt) {
-    const size = Math.min(12, (box.x1 - box.x0) / (0.56 * xt.length));
-    out.push(`<text class="xtitle" x="${fmt((box.x0 + box.x1) / 2)}" y="${fmt(box.y0 + 34)}" text-anchor="middle" font-size="${fmt(size)}">${esc(xt)}</text>`);
+    const { text, size } = fitText(xt, 12, box.x1 - box.x0 + Y_AXIS_ROOM / 2);
+    out.push(`<text class="xtitle" x="${fmt((box.x0 + box.x1) / 2)}" y="${fmt(box.y0 + 34)}" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
   if (yt) {
-    const size = Math.min(12, (box.y0 - box.y1) / (0.56 * yt.length));
-    out.push(`<text class="ytitle" transform="translate(${fmt(box.x0 - Y_AXIS_ROOM + 12)},${fmt((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${fmt(size)}">${esc(yt)}</text>`);
+    const { text, size } = fitText(yt, 12, box.y0 - box.y1 + 30);
+    out.push(`<text class="ytitle" transform="translate(${fmt(box.x0 - Y_AXIS_ROOM + 12)},${fmt((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
 }
 
@@ -278,7 +312,10 @@ function legendRows(traces: Trace[], width: number): LegendItem[][] {
   const items: LegendItem[] = [];
   traces.forEach((t, i) => {
     if (t.showlegend === false || t.name === undefined || t.name === null || t.name === '') return;
-    const name = String(t.name).length > 70 ? `${String(t.name).slice(0, 69)}…` : String(t.name);
+    let name = String(t.name).length > 70 ? `${String(t.name).slice(0, 69)}…` : String(t.name);
+    // no colour bar here: the legend entry says what the colours mean instead
+    const scale = colorRange(t);
+    if (scale) name += ` (colour: ${titleText(t.marker?.colorbar?.title) || 'value'} ${tickLabel(Number(scale[0].toPrecision(4)))} → ${tickLabel(Number(scale[1].toPrecision(4)))})`;
     items.push({ name, t, i, w: 30 + textWidth(name, FONT) + 16 });
   });
   const rows: LegendItem[][] = [];
@@ -308,8 +345,11 @@ function drawLegend(out: string[], rows: LegendItem[][], x0: number, top: number
       if (mode.includes('markers')) {
         // a rounded square, so <circle> elements count data points only
         const hollow = transparent(t.marker?.color);
-        const c = Array.isArray(t.marker?.color) ? VIRIDIS[5] : color;
-        out.push(`<rect x="${fmt(x + 8)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(c)}" stroke-width="1.5"` : `fill="${esc(c)}"`}/>`);
+        if (colorRange(t)) {
+          [0, 5, 9].forEach((v, k) => out.push(`<rect x="${fmt(x + k * 9)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" fill="${VIRIDIS[v]}"/>`));
+        } else {
+          out.push(`<rect x="${fmt(x + 8)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(color)}" stroke-width="1.5"` : `fill="${esc(color)}"`}/>`);
+        }
       }
       out.push(`<text x="${fmt(x + 30)}" y="${fmt(y + 4)}">${esc(name)}</text>`);
       x += w;
@@ -324,7 +364,7 @@ export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height
   const layout = (fig.layout ?? {}) as Record<string, any>;
   const traces = ((fig.data ?? []) as Trace[]).filter((t) => (t.type ?? 'scatter') === 'scatter' && t.visible !== false);
   const title = titleText(layout.title);
-  const legend = legendRows(traces, W - 20);
+  const legend = layout.showlegend === false ? [] : legendRows(traces, W - 20);
   const legendH = Math.min(legend.length, 8) * LEGEND_ROW;
   const top = title ? 44 : 16;
   const bottom = H - 44 - (legendH ? legendH + 6 : 0); // x tick labels and title, then the legend
@@ -347,8 +387,8 @@ export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}" fill="#222">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   if (title) {
-    const size = Math.min(15, (W - 20) / (0.56 * title.length));
-    out.push(`<text class="title" x="${W / 2}" y="26" text-anchor="middle" font-size="${fmt(size)}">${esc(title)}</text>`);
+    const { text, size } = fitText(title, 15, W - 20);
+    out.push(`<text class="title" x="${W / 2}" y="26" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
   for (const sp of pairs.values()) {
     const xLog = layout[sp.xk]?.type === 'log', yLog = layout[sp.yk]?.type === 'log';
