@@ -195,6 +195,140 @@ export class ResidualNet {
   }
 }
 
+/**
+ * Trains students of several depths at once, in lockstep on the same batches: at layer index k
+ * the students deeper than k run together, so each tfjs call is one batched product over the
+ * active students (max depth calls per pass instead of the sum of the depths). Arithmetic per
+ * student is the same as ResidualNet's forward/backward.
+ */
+class StudentStack {
+  readonly maxDepth: number;
+  /** active[k]: indices of the students with depth > k (a suffix, depths ascending). */
+  private readonly active: number[][];
+  // per layer index k, stacked over its active students
+  private readonly U: Float32Array[];
+  private readonly INV: Float32Array[];
+  private readonly R: Float32Array[];
+  private readonly SQ: Float32Array[];
+
+  constructor(readonly nets: ResidualNet[], readonly depths: number[], readonly d: number, readonly H: number, readonly B: number, private readonly engine: Engine) {
+    this.maxDepth = Math.max(...depths);
+    this.active = [];
+    this.U = [];
+    this.INV = [];
+    this.R = [];
+    this.SQ = [];
+    for (let k = 0; k < this.maxDepth; k++) {
+      const act = depths.map((l, i) => (l > k ? i : -1)).filter((i) => i >= 0);
+      this.active.push(act);
+      const S = act.length;
+      this.U.push(new Float32Array(S * B * d));
+      this.INV.push(new Float32Array(S * B));
+      this.R.push(new Float32Array(S * B * H));
+      this.SQ.push(new Float32Array(S * B * H));
+    }
+  }
+
+  /** hs[i] [B, d] for student i, in place. */
+  forward(hs: Float32Array[]): void {
+    const { d, H, B } = this;
+    for (let k = 0; k < this.maxDepth; k++) {
+      const act = this.active[k];
+      const S = act.length;
+      const U = this.U[k];
+      const INV = this.INV[k];
+      const Fcat = new Float32Array(S * d * H);
+      const Pcat = new Float32Array(S * H * d);
+      for (let q = 0; q < S; q++) {
+        const i = act[q];
+        const h = hs[i];
+        const L = this.nets[i].layers[k];
+        Fcat.set(L.F, q * d * H);
+        Pcat.set(L.P, q * H * d);
+        const uo = q * B * d;
+        for (let b = 0; b < B; b++) {
+          const o = b * d;
+          let sq = 0;
+          for (let j = 0; j < d; j++) sq += h[o + j] * h[o + j];
+          const inv = 1 / Math.sqrt(sq / d + 1.1920929e-7);
+          INV[q * B + b] = inv;
+          for (let j = 0; j < d; j++) U[uo + o + j] = h[o + j] * inv;
+        }
+      }
+      const a = this.engine.bmm(U, Fcat, S, B, d, H);
+      for (let q = 0; q < S; q++) {
+        const off = q * B * H;
+        biasReluSquare(a.subarray(off, off + B * H), this.nets[act[q]].layers[k].c, this.SQ[k].subarray(off, off + B * H), this.R[k].subarray(off, off + B * H), B, H);
+      }
+      const up = this.engine.bmm(this.SQ[k], Pcat, S, B, H, d);
+      for (let q = 0; q < S; q++) {
+        const h = hs[act[q]];
+        const off = q * B * d;
+        for (let t = 0; t < B * d; t++) h[t] += up[off + t];
+      }
+    }
+  }
+
+  /** gs[i] [B, d]: dLoss/dh at student i's output on entry; gradients are added into grads[i][k]. */
+  backward(gs: Float32Array[], grads: Layer[][]): void {
+    const { d, H, B } = this;
+    for (let k = this.maxDepth - 1; k >= 0; k--) {
+      const act = this.active[k];
+      const S = act.length;
+      const U = this.U[k];
+      const R = this.R[k];
+      const SQ = this.SQ[k];
+      const G = new Float32Array(S * B * d);
+      const ST = new Float32Array(S * H * B);
+      const UT = new Float32Array(S * d * B);
+      const PT = new Float32Array(S * d * H);
+      const FT = new Float32Array(S * H * d);
+      for (let q = 0; q < S; q++) {
+        const i = act[q];
+        const L = this.nets[i].layers[k];
+        G.set(gs[i], q * B * d);
+        transpose(SQ.subarray(q * B * H, (q + 1) * B * H), B, H, ST.subarray(q * H * B, (q + 1) * H * B));
+        transpose(U.subarray(q * B * d, (q + 1) * B * d), B, d, UT.subarray(q * d * B, (q + 1) * d * B));
+        transpose(L.P, H, d, PT.subarray(q * d * H, (q + 1) * d * H));
+        transpose(L.F, d, H, FT.subarray(q * H * d, (q + 1) * H * d));
+      }
+      // h_out = h_in + s P:  dP = s^T g,  ds = g P^T
+      const dP = this.engine.bmm(ST, G, S, H, B, d);
+      const ds = this.engine.bmm(G, PT, S, B, d, H);
+      // s = relu(a)^2: da = 2 relu(a) ds
+      const da = new Float32Array(S * B * H);
+      for (let t = 0; t < da.length; t++) da[t] = 2 * R[t] * ds[t];
+      // a = u F + c:  dF = u^T da,  du = da F^T
+      const dF = this.engine.bmm(UT, da, S, d, B, H);
+      const du = this.engine.bmm(da, FT, S, B, H, d);
+      for (let q = 0; q < S; q++) {
+        const i = act[q];
+        const Gr = grads[i][k];
+        const pOff = q * H * d;
+        for (let t = 0; t < H * d; t++) Gr.P[t] += dP[pOff + t];
+        const fOff = q * d * H;
+        for (let t = 0; t < d * H; t++) Gr.F[t] += dF[fOff + t];
+        const aOff = q * B * H;
+        for (let b = 0; b < B; b++) {
+          const o = aOff + b * H;
+          for (let j = 0; j < H; j++) Gr.c[j] += da[o + j];
+        }
+        // u = h / rms(h): dh = inv (du - u mean(du u)); the residual path keeps g itself
+        const g = gs[i];
+        const uOff = q * B * d;
+        for (let b = 0; b < B; b++) {
+          const o = b * d;
+          let dot = 0;
+          for (let j = 0; j < d; j++) dot += du[uOff + o + j] * U[uOff + o + j];
+          dot /= d;
+          const inv = this.INV[k][q * B + b];
+          for (let j = 0; j < d; j++) g[o + j] += inv * (du[uOff + o + j] - U[uOff + o + j] * dot);
+        }
+      }
+    }
+  }
+}
+
 /** rms-normalises each row of h into out and returns the mean over B x d of (out - y)^2; g gets d/dh. */
 function rmsMse(h: Float32Array, y: Float32Array, B: number, d: number, g: Float32Array | undefined): number {
   let loss = 0;
@@ -262,66 +396,89 @@ export async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContex
   let identity = 0;
   for (let i = 0; i < test.x.length; i++) identity += (test.x[i] - test.y[i]) ** 2;
   identity /= test.x.length;
-  const curves: CurveColumns = { depth: [], step: [], tau: [], loss: [] };
-  const finals: number[] = [];
-  const trainFinals: number[] = [];
-  const dataSeed = rng.nextU32();
-  let done = 0;
-  for (const depth of o.depths) {
-    const student = ResidualNet.random(rng, depth, d, H, 0, false, engine);
-    const grads: Layer[] = student.layers.map(() => ({ F: new Float32Array(d * H), c: new Float32Array(H), P: new Float32Array(H * d) }));
-    const opt = student.layers.map(() => ({ F: new Adam(d * H), c: new Adam(H), P: new Adam(H * d) }));
-    const dataRng = new Rng(dataSeed); // every depth sees the same sequence of batches
-    const h = new Float32Array(B * d);
-    const y = new Float32Array(B * d);
-    const g = new Float32Array(B * d);
-    const lr0 = o.lr / Math.pow(depth, o.lrDepthPower);
-    const decayFrom = Math.floor(o.steps * o.lrDecayStart);
-    let tau = 0;
-    let windowSum = 0;
-    let windowN = 0;
-    let tailSum = 0;
-    let tailN = 0;
-    for (let step = 0; step < o.steps; step++) {
-      await ctx.tick();
-      for (let b = 0; b < B; b++) {
-        const idx = dataRng.int(o.pool);
-        h.set(pool.x.subarray(idx * d, idx * d + d), b * d);
-        y.set(pool.y.subarray(idx * d, idx * d + d), b * d);
-      }
-      student.forward(h, B, true);
-      const loss = rmsMse(h, y, B, d, g);
-      for (const G of grads) {
+  // students in ascending depth; results are reported in the order the depths were given
+  const order = o.depths.map((l, i) => [l, i] as [number, number]).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  const depths = order.map((i) => o.depths[i]);
+  const S = depths.length;
+  const students: ResidualNet[] = [];
+  const byGiven: ResidualNet[] = [];
+  for (const depth of o.depths) byGiven.push(ResidualNet.random(rng, depth, d, H, 0, false, engine));
+  for (const i of order) students.push(byGiven[i]);
+  const grads: Layer[][] = students.map((st) => st.layers.map(() => ({ F: new Float32Array(d * H), c: new Float32Array(H), P: new Float32Array(H * d) })));
+  const opt = students.map((st) => st.layers.map(() => ({ F: new Adam(d * H), c: new Adam(H), P: new Adam(H * d) })));
+  const stack = new StudentStack(students, depths, d, H, B, engine);
+  const dataRng = new Rng(rng.nextU32());
+  const hs = depths.map(() => new Float32Array(B * d));
+  const gs = depths.map(() => new Float32Array(B * d));
+  const x = new Float32Array(B * d);
+  const y = new Float32Array(B * d);
+  const lr0 = depths.map((l) => o.lr / Math.pow(l, o.lrDepthPower));
+  const decayFrom = Math.floor(o.steps * o.lrDecayStart);
+  const tau = new Float64Array(S);
+  const windowSum = new Float64Array(S);
+  const tailSum = new Float64Array(S);
+  let windowN = 0;
+  let tailN = 0;
+  const perDepth: Array<{ step: number[]; tau: number[]; loss: number[] }> = depths.map(() => ({ step: [], tau: [], loss: [] }));
+  const task = `residual-depth l=${depths.join(',')}`;
+  for (let step = 0; step < o.steps; step++) {
+    await ctx.tick();
+    for (let b = 0; b < B; b++) {
+      const idx = dataRng.int(o.pool);
+      x.set(pool.x.subarray(idx * d, idx * d + d), b * d);
+      y.set(pool.y.subarray(idx * d, idx * d + d), b * d);
+    }
+    for (const h of hs) h.set(x);
+    stack.forward(hs);
+    const losses = hs.map((h, i) => rmsMse(h, y, B, d, gs[i]));
+    for (const gl of grads) {
+      for (const G of gl) {
         G.F.fill(0);
         G.c.fill(0);
         G.P.fill(0);
       }
-      student.backward(g, B, grads);
-      const lr = step < decayFrom ? lr0 : lr0 * (1 - ((1 - o.lrDecayTo) * (step - decayFrom)) / Math.max(1, o.steps - decayFrom));
-      for (let k = 0; k < depth; k++) {
-        opt[k].F.step(student.layers[k].F, grads[k].F, lr);
-        opt[k].c.step(student.layers[k].c, grads[k].c, lr);
-        opt[k].P.step(student.layers[k].P, grads[k].P, lr);
-      }
-      tau += lr;
-      windowSum += loss;
-      windowN++;
-      if (step >= o.steps * 0.9) {
-        tailSum += loss;
-        tailN++;
-      }
-      if ((step + 1) % o.logEvery === 0 || step === o.steps - 1) {
-        curves.depth.push(depth);
-        curves.step.push(step + 1);
-        curves.tau.push(tau);
-        curves.loss.push(windowSum / windowN);
-        windowSum = 0;
-        windowN = 0;
-      }
-      ctx.report(++done, loss, `residual-depth l=${depth}`);
     }
-    finals.push(testLoss(student, test.x, test.y, o.testSize, d));
-    trainFinals.push(tailSum / Math.max(1, tailN));
+    stack.backward(gs, grads);
+    const frac = step < decayFrom ? 1 : 1 - ((1 - o.lrDecayTo) * (step - decayFrom)) / Math.max(1, o.steps - decayFrom);
+    for (let i = 0; i < S; i++) {
+      const lr = lr0[i] * frac;
+      const st = students[i];
+      for (let k = 0; k < depths[i]; k++) {
+        opt[i][k].F.step(st.layers[k].F, grads[i][k].F, lr);
+        opt[i][k].c.step(st.layers[k].c, grads[i][k].c, lr);
+        opt[i][k].P.step(st.layers[k].P, grads[i][k].P, lr);
+      }
+      tau[i] += lr;
+      windowSum[i] += losses[i];
+      if (step >= o.steps * 0.9) tailSum[i] += losses[i];
+    }
+    windowN++;
+    if (step >= o.steps * 0.9) tailN++;
+    if ((step + 1) % o.logEvery === 0 || step === o.steps - 1) {
+      for (let i = 0; i < S; i++) {
+        perDepth[i].step.push(step + 1);
+        perDepth[i].tau.push(tau[i]);
+        perDepth[i].loss.push(windowSum[i] / windowN);
+        windowSum[i] = 0;
+      }
+      windowN = 0;
+    }
+    ctx.report((step + 1) * S, losses[S - 1], task);
+  }
+  const curves: CurveColumns = { depth: [], step: [], tau: [], loss: [] };
+  const finals: number[] = [];
+  const trainFinals: number[] = [];
+  for (const gi of o.depths.map((_, i) => i)) {
+    const i = order.indexOf(gi);
+    const rows = perDepth[i];
+    for (let r = 0; r < rows.step.length; r++) {
+      curves.depth.push(depths[i]);
+      curves.step.push(rows.step[r]);
+      curves.tau.push(rows.tau[r]);
+      curves.loss.push(rows.loss[r]);
+    }
+    finals.push(testLoss(students[i], test.x, test.y, o.testSize, d));
+    trainFinals.push(tailSum[i] / Math.max(1, tailN));
   }
   const fit = logLogSlope(o.depths, finals);
   const notes: string[] = [];
