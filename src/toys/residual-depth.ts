@@ -201,7 +201,7 @@ export class ResidualNet {
  * active students (max depth calls per pass instead of the sum of the depths). Arithmetic per
  * student is the same as ResidualNet's forward/backward.
  */
-class StudentStack {
+export class StudentStack {
   readonly maxDepth: number;
   /** active[k]: indices of the students with depth > k (a suffix, depths ascending). */
   private readonly active: number[][];

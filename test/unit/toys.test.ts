@@ -154,3 +154,40 @@ test('progress, abort and errors: the run stops, rejects, and frees every tensor
   );
   assert.equal(tf.memory().numTensors, start, 'no leak after an error');
 });
+
+test('residual-depth: the lockstep multi-depth trainer gives exactly the single-network forward and gradients', async () => {
+  const { ResidualNet, StudentStack } = await import('../../src/toys/residual-depth');
+  const { openEngine } = await import('../../src/toys/engine');
+  const engine = await openEngine('auto');
+  try {
+    const rng = new Rng(2);
+    const d = 8;
+    const H = 16;
+    const B = 6;
+    const depths = [2, 3];
+    const nets = depths.map((l) => ResidualNet.random(rng, l, d, H, 0.5, false, engine));
+    const x = rng.fillNormal(new Float32Array(B * d));
+    const g0 = rng.fillNormal(new Float32Array(B * d));
+    const mk = () => nets.map((n) => n.layers.map(() => ({ F: new Float32Array(d * H), c: new Float32Array(H), P: new Float32Array(H * d) })));
+    const ref = mk();
+    const refOut = nets.map((n, i) => {
+      const h = x.slice();
+      n.forward(h, B, true);
+      n.backward(g0.slice(), B, ref[i]);
+      return h;
+    });
+    const stack = new StudentStack(nets, depths, d, H, B, engine);
+    const hs = depths.map(() => x.slice());
+    stack.forward(hs);
+    const got = mk();
+    stack.backward(depths.map(() => g0.slice()), got);
+    nets.forEach((n, i) => {
+      assert.deepEqual(Array.from(hs[i]), Array.from(refOut[i]));
+      n.layers.forEach((_, k) => {
+        for (const key of ['F', 'c', 'P'] as const) assert.deepEqual(Array.from(got[i][k][key]), Array.from(ref[i][k][key]));
+      });
+    });
+  } finally {
+    await engine.close();
+  }
+});
