@@ -404,8 +404,8 @@ export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height
     }
     sp.sx = makeScale(xs, xLog, sp.box.x0, sp.box.x1);
     sp.sy = makeScale(ys, yLog, sp.box.y0, sp.box.y1);
+    out.push(`<g class="subplot" data-axes="${sp.xk} ${sp.yk}">`);
     drawAxes(out, sp, layout);
-    out.push('<g class="traces">');
     drawTraces(out, sp);
     out.push('</g>');
   }

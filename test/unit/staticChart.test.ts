@@ -261,3 +261,26 @@ test('figureToSvg: trace styles: dashes, hollow markers, showlegend false, fill 
   assert.ok(!svg.includes('>hi<'), 'showlegend false is left out of the legend');
   assert.ok(svg.includes('>lo<') && svg.includes('>hollow<'));
 });
+
+test('figureToSvg: tick labels never collide and every axis gets at least two ticks, even in narrow subplots', () => {
+  const figs = [plots.fit(fakeFit()), plots.residuals(fakeFit()), plots.frontier(fakeFrontier()), plots.recipes(fakeRecipes()), plots.toy(fakeToy())];
+  for (const fig of figs) {
+    for (const width of [480, 720, 1000]) {
+      const svg = figureToSvg(fig, { width, height: 440 });
+      const parts = svg.split('<g class="subplot"').slice(1);
+      const subplots = new Set(fig.data.map((t) => `${t.xaxis ?? 'x'}${t.yaxis ?? 'y'}`)).size;
+      assert.equal(parts.length, subplots, 'one group per subplot');
+      for (const part of parts) {
+        const run = tickPositions(part, 'xtick');
+        assert.ok(run.length >= 2, `${run.map((r) => r[0]).join(' ')} at width ${width}`);
+        for (let k = 1; k < run.length; k++) {
+          const need = (run[k][0].length + run[k - 1][0].length) * 11 * 0.56 / 2;
+          assert.ok(run[k][1] - run[k - 1][1] >= need, `${run[k - 1][0]} / ${run[k][0]} overlap at width ${width}`);
+        }
+        const ys = tickPositions(part, 'ytick');
+        assert.ok(ys.length >= 2, ys.map((r) => r[0]).join(' '));
+        for (let k = 1; k < ys.length; k++) assert.ok(ys[k - 1][1] - ys[k][1] >= 12, `${ys[k - 1][0]} / ${ys[k][0]} overlap`);
+      }
+    }
+  }
+});
