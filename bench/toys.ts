@@ -45,12 +45,28 @@ async function exponents(): Promise<void> {
   if (args.includes('--tied')) await exponentRow("residual-depth tied", [-Infinity, Infinity], () => runToy('residual-depth', { teacher: 'tied', seed: 0 }));
 }
 
+interface TorchRun { steps_per_s: number; threads: number; torch: string }
+
+/** Runs bench/superposition_torch.py; returns a message instead when PyTorch is missing or fails. */
+function runTorch(n: number, m: number, B: number): TorchRun | string {
+  const script = path.join(__dirname, '..', '..', 'bench', 'superposition_torch.py');
+  const py = '/usr/bin/python3';
+  if (!fs.existsSync(py) || spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) {
+    return 'PyTorch reference skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)';
+  }
+  const r = spawnSync(py, [script, '--steps', '300', '--n', String(n), '--m', String(m), '--batch', String(B)], { encoding: 'utf8' });
+  if (r.status !== 0) return `PyTorch reference failed: ${r.stderr.trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchRun;
+}
+
 async function speed(): Promise<void> {
   console.log('== speed: superposition toy, n = 1000, m = 100, batch 256 ==');
   const n = 1000;
   const m = 100;
   const B = 256;
   const steps = args.includes('--quick') ? 1500 : 4000;
+  const before = runTorch(n, m, B);
+  if (typeof before === 'string') console.log(`  ${before}`);
   const engine = await openEngine('auto');
   try {
     const ctx: ToyContext = { engine, rng: new Rng(0), report: () => undefined, tick: async () => undefined };
@@ -93,22 +109,18 @@ async function speed(): Promise<void> {
     console.log(`  dense-equivalent work per step ${(flopsPerStep / 1e6).toFixed(1)} MFLOP: achieved ${(flopsPerStep * overall / 1e9).toFixed(1)} GFLOP/s`
       + ` (late, sparse phase ${(flopsPerStep * late / 1e9).toFixed(1)}) against ${plainGflops.toFixed(1)} GFLOP/s for plain tfjs matMuls of the same three shapes`
       + ` (${(1 / matmulSeconds).toFixed(1)} steps/s if a step were only those products)`);
-    // PyTorch reference
-    const script = path.join(__dirname, '..', '..', 'bench', 'superposition_torch.py');
-    const py = '/usr/bin/python3';
-    if (!fs.existsSync(py) || spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) {
-      console.log('  PyTorch reference skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)');
+    if (typeof before === 'string') return;
+    // PyTorch reference, timed before and after our run (the machine is shared: load drifts)
+    const after = runTorch(n, m, B);
+    if (typeof after === 'string') {
+      console.log(`  ${after}`);
       return;
     }
-    const r = spawnSync(py, [script, '--steps', '300', '--n', String(n), '--m', String(m), '--batch', String(B)], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      console.log(`  PyTorch reference failed: ${r.stderr.trim().split('\n').pop()}`);
-      return;
-    }
-    const torch = JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps_per_s: number; threads: number; torch: string };
-    console.log(`PyTorch ${torch.torch} (CPU, ${torch.threads} thread(s)): ${torch.steps_per_s.toFixed(1)} steps/s (its speed does not depend on the training state)`);
-    console.log(`ratio scalinglab / PyTorch: ${(overall / torch.steps_per_s).toFixed(2)} over the full run, ${(late / torch.steps_per_s).toFixed(2)} in the sparse phase,`
-      + ` ${(early / torch.steps_per_s).toFixed(2)} in the dense phase (goal >= 1)`);
+    const torchRate = (before.steps_per_s + after.steps_per_s) / 2;
+    console.log(`PyTorch ${after.torch} (CPU, ${after.threads} thread(s)): ${before.steps_per_s.toFixed(1)} steps/s before, ${after.steps_per_s.toFixed(1)} after our run,`
+      + ` mean ${torchRate.toFixed(1)} (its speed does not depend on the training state)`);
+    console.log(`ratio scalinglab / PyTorch: ${(overall / torchRate).toFixed(2)} over the full run, ${(late / torchRate).toFixed(2)} in the sparse phase,`
+      + ` ${(early / torchRate).toFixed(2)} in the dense phase (goal >= 1)`);
   } finally {
     await engine.close();
   }

@@ -78,7 +78,7 @@ export class SuperpositionModel {
   private nAct = 0;
 
   constructor(readonly n: number, readonly m: number, readonly batch: number, readonly p: Float64Array, private readonly ctx: ToyContext,
-    readonly sparseBelow = 0.05) {
+    readonly sparseBelow = 0.1) {
     const { rng } = ctx;
     // W [n, m] ~ N(0, 1/m), drawn in row order so the numbers match a row-major W
     this.W = rng.fillNormal(new Float32Array(n * m), 1 / Math.sqrt(m));
