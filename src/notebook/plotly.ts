@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { ScalingLabError } from '../errors';
-import { figureSvg } from './svg';
+import { figureToSvg } from './staticChart';
 
 /**
  * The text/html part of a chart: a div plus a script that draws it with a pinned plotly.js.
@@ -135,7 +135,7 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
   const waitMs = source === 'inline' ? 10000 : 0;
   let fallback = '';
   if (options.staticFallback !== false) {
-    try { fallback = figureSvg(fig); } catch { fallback = ''; }
+    try { fallback = figureToSvg(fig, { width: 900, height: 500 }).replace('<svg ', '<svg class="scalinglab-static" style="max-width:100%;height:auto" '); } catch { fallback = ''; }
   }
   return `${library}<div id="${id}" class="scalinglab-plot" style="width:100%;"></div>
 <div id="${id}-status"><div style="color:#888;font:12px sans-serif">Static picture; the interactive chart is drawn here by plotly.js ${PLOTLY_VERSION} when the notebook is trusted and plotly.js can load (online, or after setPlotlySource('inline')).</div>${fallback}</div>

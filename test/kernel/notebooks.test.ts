@@ -1,4 +1,5 @@
-// Layer 2: every notebook in notebooks/ runs top to bottom in the scalinglab kernel, headless.
+// Layer 2: every walkthrough notebook (notebooks/0*.ipynb) runs top to bottom in the scalinglab kernel,
+// headless. (The 90-* check notebooks are run, with their own assertions, by display/magics/browser tests.)
 // A cell that errors, or a code cell that shows nothing (unless tagged 'no-output'), fails the test
 // with a message naming the notebook and the cell.
 import { test } from 'node:test';
@@ -8,10 +9,13 @@ import * as path from 'path';
 import { ROOT, OUTPUT_DIR, runNotebook, writeNotebook } from '../helpers/notebooks';
 
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
-const notebooks = fs.readdirSync(NOTEBOOK_DIR).filter((f) => f.endsWith('.ipynb')).sort();
+const notebooks = fs.readdirSync(NOTEBOOK_DIR).filter((f) => /^0\d.*\.ipynb$/.test(f)).sort();
 
-test('notebooks/ holds the quickstart notebook', () => {
-  assert.ok(notebooks.includes('00-quickstart.ipynb'), `found: ${notebooks.join(', ')}`);
+test('notebooks/ holds the quickstart and one walkthrough notebook per claim', () => {
+  for (const n of ['00-quickstart', '01-time-one-third', '02-width-superposition', '03-depth-ensemble',
+    '04-coefficients-of-chinchilla', '05-shape-and-frontier', '06-compare-recipes', '07-your-runs']) {
+    assert.ok(notebooks.includes(`${n}.ipynb`), `${n}.ipynb missing; found: ${notebooks.join(', ')}`);
+  }
 });
 
 const timings: string[] = [];
@@ -26,7 +30,7 @@ for (const name of notebooks) {
 
 test('timing of the notebook suite', () => {
   const total = timings.reduce((s, t) => s + (Number(t.split(': ')[1]?.split(' ')[0]) || 0), 0);
-  console.log(`notebook times:\n  ${timings.join('\n  ')}\n  total: ${total.toFixed(1)} s`);
+  console.log(`notebook times:\n  ${timings.join('\n  ')}\n  total: ${total.toFixed(1)} s (goal: under 600 s)`);
   assert.ok(timings.length === notebooks.length);
 });
 
@@ -61,4 +65,13 @@ test('a cell that shows nothing fails unless it is tagged no-output', () => {
   const r = runNotebook(nb, { outName: 'silent.ipynb' });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /silent\.ipynb: cell 1 .*produced no output/);
+});
+
+test('every walkthrough notebook ends by checking its numbers against the papers', () => {
+  for (const name of notebooks.filter((n) => !n.startsWith('00'))) {
+    const nb = JSON.parse(fs.readFileSync(path.join(NOTEBOOK_DIR, name), 'utf8'));
+    const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
+    const last = [code[code.length - 1].source].flat().join('');
+    assert.match(last, /checkAgainstPaper\(/, `${name}: the last code cell does not call checkAgainstPaper`);
+  }
 });
