@@ -7,10 +7,10 @@ import { applyExclusions, excludeHighestLoss, type ExcludeSpec } from './exclude
 import { resolveParams, naturalOf, type ParamSpecOptions, type ResolvedParams } from './params';
 import { buildStarts, type StartSpec } from './startGrid';
 import { lmSolve, LMWorkspace, type LMProblem, type LMResult } from './lm';
-import { deltaOf, psi } from './huber';
-import { invertSymmetric } from './linalg';
+import { deltaOf } from './huber';
 import { mulberry32 } from './stats';
-import { checkObjective, huberCovFactor, percentileCI } from './universal';
+import { checkObjective, percentileCI } from './universal';
+import { logResidualCurvature } from './curvature';
 import { makeFitResult, fitStatistics, fmt } from './report';
 import type { FitResult, Objective, ParamEstimate, Role } from './types';
 
@@ -195,19 +195,8 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
   const values = naturalAll(thBest);
 
   // Asymptotic covariance in theta, mapped to natural units (delta method, ties included).
-  const f = new Float64Array(n), J = new Float64Array(n * p);
-  compiled.model(thBest, f, J);
-  const JtJ = new Float64Array(p * p);
-  let sumPsi2 = 0, inside = 0;
-  for (let i = 0; i < n; i++) {
-    const r = logy[i] - Math.log(f[i]);
-    const ps = psi(r, delta);
-    sumPsi2 += ps * ps; if (Math.abs(r) <= delta) inside++;
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) JtJ[a * p + b] += (J[i * p + a] / f[i]) * (J[i * p + b] / f[i]);
-  }
+  const { inv, factor, f } = logResidualCurvature(compiled.model.bind(compiled), thBest, logy, p, delta);
   const atBound = rp.free.map((_, j) => thBest[j] <= rp.lower[j] || thBest[j] >= rp.upper[j]);
-  const inv = invertSymmetric(JtJ, p);
-  const factor = huberCovFactor(sumPsi2, inside, n, p, delta);
   const reported = [...rp.free, ...Object.keys(rp.tied)];
   let cov: number[][] | null = null;
   if (inv && factor !== null) {

@@ -7,6 +7,7 @@ import { invertSymmetric } from './linalg';
 import { deltaOf, irlsWeight, psi, rho } from './huber';
 import { lmSolve, LMWorkspace, type LMProblem } from './lm';
 import { chi2Sf, mulberry32, percentile } from './stats';
+import { huberCovFactor, logResidualCurvature } from './curvature';
 import { makeFitResult, fitStatistics, fmt } from './report';
 import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
 
@@ -421,14 +422,6 @@ export class LinearLogFit {
   }
 }
 
-/** The scalar multiplying (J'J)^-1: s^2 for least squares, Huber's K^2 E[psi^2]/E[psi']^2 otherwise; null if undefined. */
-export function huberCovFactor(sumPsi2: number, nInside: number, n: number, p: number, delta: number): number | null {
-  if (delta === Infinity) return sumPsi2 / (n - p);
-  const m = nInside / n;
-  if (m === 0) return null;
-  const kappa = 1 + (p / n) * (1 - m) / m; // Var(psi')/E[psi']^2 for a 0/1 psi'
-  return kappa * kappa * (sumPsi2 / (n - p)) / (m * m);
-}
 
 /**
  * Free exponents: theta = [L0, log c~_k, a_k (free ones)] with c~_k the coefficient of the variable
@@ -507,18 +500,7 @@ function fitFreeExponents(
     if (pIdxExp[k] >= 0) { G[1 + k][pIdxExp[k]] = raw[1 + k] * Math.log(scales[k]); G[pIdxExp[k]][pIdxExp[k]] = 1; }
   }
   // Covariance in theta from the log-residual Jacobian.
-  const f = new Float64Array(n), J = new Float64Array(n * p);
-  prob.model(theta, f, J);
-  const JtJ = new Float64Array(p * p);
-  let sumPsi2 = 0, inside = 0;
-  for (let i = 0; i < n; i++) {
-    const r = logy[i] - Math.log(f[i]);
-    const ps = psi(r, delta);
-    sumPsi2 += ps * ps; if (Math.abs(r) <= delta) inside++;
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) JtJ[a * p + b] += (J[i * p + a] / f[i]) * (J[i * p + b] / f[i]);
-  }
-  const inv = invertSymmetric(JtJ, p);
-  const factor = huberCovFactor(sumPsi2, inside, n, p, delta);
+  const { inv, factor, f } = logResidualCurvature(prob.model.bind(prob), theta, logy, p, delta);
   let covRaw: number[][] | null = null;
   if (inv && factor !== null) {
     covRaw = rawNames.map((_, a) => rawNames.map((__, b) => {
