@@ -75,11 +75,14 @@ function toPx(s: Scale, v: number): number {
 /** Linear candidates, densest first: 1-2-5 steps. */
 function linearCandidates(lo: number, hi: number): number[][] {
   const out: number[][] = [];
+  // A zero or non-finite span has no ticks (and would make the step 0: an endless loop).
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return out;
   let p = Math.pow(10, Math.floor(Math.log10((hi - lo) / 20)));
+  if (!(p > 0) || !Number.isFinite(p)) return out;
   for (let guard = 0; guard < 12; guard++, p *= 10) {
     for (const m of [1, 2, 5]) {
       const step = m * p, ticks: number[] = [];
-      for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
+      for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9 && ticks.length <= 20; k++) ticks.push(Number((k * step).toPrecision(12)));
       if (ticks.length <= 20) out.push(ticks);
     }
   }

@@ -249,3 +249,12 @@ test('figureToSvg: tick labels never collide and every axis gets at least two ti
     }
   }
 });
+
+test('a frontier at a single budget (degenerate axes) still renders, with no endless tick loop', () => {
+  const f = fakeFrontier();
+  const one = { ...f, rows: [f.rows[0]], bands: undefined };
+  const svg = figureToSvg(plots.frontier(one as typeof f));
+  assert.match(svg, /^<svg /);
+  assert.ok(svg.length < 200_000, `svg of ${svg.length} characters`);
+  assert.doesNotMatch(svg, /NaN/);
+});
