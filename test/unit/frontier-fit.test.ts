@@ -4,31 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { fitLaw, fitUniversal } from '../../src/fit';
 import { datasets } from '../../src/data/datasets';
 import { frontier } from '../../src/frontier';
+import { bruteForceShape } from '../helpers/bruteForce';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-/** Independent brute force over (m, l) with D = C/(6 k m^2 l): wide log grid, then finer grids around the best cell. */
-function bruteForceShape(loss: (m: number, l: number, D: number) => number, C: number, k = 12) {
-  let mLo = Math.log(8), mHi = Math.log(1e6), lLo = 0, lHi = Math.log(1e4);
-  let best = { N: NaN, D: NaN, L: Infinity };
-  for (let pass = 0; pass < 4; pass++) {
-    const steps = 600;
-    const dm = (mHi - mLo) / steps, dl = (lHi - lLo) / steps;
-    let bm = 0, bl = 0;
-    for (let i = 0; i <= steps; i++) {
-      const m = Math.exp(mLo + i * dm);
-      for (let j = 0; j <= steps; j++) {
-        const l = Math.exp(lLo + j * dl);
-        const N = k * m * m * l;
-        const L = loss(m, l, C / (6 * N));
-        if (L < best.L) { best = { N, D: C / (6 * N), L }; bm = i; bl = j; }
-      }
-    }
-    const cm = mLo + bm * dm, cl = lLo + bl * dl;
-    mLo = cm - 3 * dm; mHi = cm + 3 * dm; lLo = cl - 3 * dl; lHi = cl + 3 * dl;
-  }
-  return best;
-}
 
 // The call on the real Chinchilla runs. References: a brute-force grid over (m, l, D) under C = 6ND
 // on the fitted law, and the published Chinchilla-runs refit in notes/papers.md section 1.4 (203 points,

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { frontier } from '../../src/frontier';
 import { ScalingLabError } from '../../src/errors';
+import { bruteForceShape } from '../helpers/bruteForce';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
@@ -44,29 +45,6 @@ function bruteForceND(loss: (N: number, D: number) => number, C: number) {
   return best;
 }
 
-/** Independent brute force over (m, l) with D = C/(6 k m^2 l): a wide log grid, then a finer one around its best cell. */
-function bruteForceShape(loss: (m: number, l: number, D: number) => number, C: number, k = 12) {
-  let mLo = Math.log(8), mHi = Math.log(1e6), lLo = 0, lHi = Math.log(1e4);
-  let best = { m: NaN, l: NaN, N: NaN, D: NaN, L: Infinity };
-  for (let pass = 0; pass < 4; pass++) {
-    const steps = 600;
-    const dm = (mHi - mLo) / steps, dl = (lHi - lLo) / steps;
-    let bm = 0, bl = 0;
-    for (let i = 0; i <= steps; i++) {
-      const m = Math.exp(mLo + i * dm);
-      for (let j = 0; j <= steps; j++) {
-        const l = Math.exp(lLo + j * dl);
-        const N = k * m * m * l;
-        const D = C / (6 * N);
-        const L = loss(m, l, D);
-        if (L < best.L) { best = { m, l, N, D, L }; bm = i; bl = j; }
-      }
-    }
-    const cm = mLo + bm * dm, cl = lLo + bl * dl;
-    mLo = cm - 3 * dm; mHi = cm + 3 * dm; lLo = cl - 3 * dl; lHi = cl + 3 * dl;
-  }
-  return best;
-}
 
 // Reference: notes/papers.md section 1.4, a refit of the Chinchilla width/depth data with the universal
 // exponents fixed (c_m = 387.6, c_l = 3.253, c_D = 1064, L0 = 1.778), and its frontier table computed there
