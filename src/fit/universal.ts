@@ -212,9 +212,12 @@ export function fitUniversal(data: unknown, options: UniversalOptions = {}): Fit
     const verdict = pValue >= 0.05
       ? `Consistent with the universal exponents: freeing ${nFreeExp} exponent${nFreeExp > 1 ? 's' : ''} does not improve the fit significantly (p = ${fmt(pValue, 2)}).`
       : `Freeing the exponents improves the fit significantly (p = ${fmt(pValue, 2)})${outside.length ? `; the universal value lies outside the 95% CI for ${outside.join(', ')}` : ', though every universal value lies inside its 95% CI'}.`;
+    // A free fit that stopped early gives no trustworthy comparison: say so first.
+    const verdictText = result.converged ? verdict
+      : `The free-exponent fit did not converge, so this comparison is not reliable (as computed: ${verdict.charAt(0).toLowerCase()}${verdict.slice(1)})`;
     universality = {
       exponents: exps, universal, statistic, df: nFreeExp, pValue,
-      deltaAIC: fixedObjStats.aic - stats.aic, deltaBIC: fixedObjStats.bic - stats.bic, verdict,
+      deltaAIC: fixedObjStats.aic - stats.aic, deltaBIC: fixedObjStats.bic - stats.bic, verdict: verdictText,
     };
   }
   const law = 'L0' + termInfo.map((t) => {

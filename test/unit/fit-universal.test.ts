@@ -180,3 +180,13 @@ test('bad input fails early with the package error', () => {
   const ok = fitUniversal(rows.map((r, i) => ({ ...r, loss: i === 4 ? -1 : r.loss })), { exclude: [4], bootstrap: 0 });
   assert.equal(ok.n, 29);
 });
+
+test('a free fit that did not converge says its universality verdict is not reliable', () => {
+  // Gadre et al.'s grid does not identify the width exponent (it runs to its bound, notebook 02).
+  const fit = fitUniversal(datasets.gadreWidthDepth(), { exponents: { width: 'free' }, bootstrap: 0 });
+  assert.equal(fit.converged, false);
+  assert.match(fit.universality!.verdict, /did not converge.*not reliable/);
+  const ok = fitUniversal(datasets.chinchilla(), { exponents: { width: 'free' }, exclude: { highestLoss: 40 }, bootstrap: 0 });
+  assert.equal(ok.converged, true);
+  assert.doesNotMatch(ok.universality!.verdict, /not reliable/);
+});
