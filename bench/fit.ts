@@ -5,7 +5,8 @@
  *
  * 1. Epoch AI's Chinchilla fit (240 points, Huber 1e-3 summed on log L, Hoffmann's 4,500-point grid) with
  *    fitLaw, and the same fit with scipy.optimize.minimize(method='L-BFGS-B') as in Epoch's notebook
- *    (bench/fit_scipy.py, default tolerances, finite-difference gradients), on this machine in this run.
+ *    (bench/fit_scipy.py with Debian's python3-scipy, default tolerances, finite-difference gradients), on
+ *    this machine in this run.
  *    Prints both objective values (the same summed Huber definition) and the time ratio.
  * 2. fitUniversal with 1,000 bootstrap resamples on the 245 Chinchilla points.
  */
@@ -32,15 +33,19 @@ const oursCpu = (cu.user + cu.system) / 1e6;
 const p = ours.params;
 console.log(`scalinglab fitLaw, Hoffmann grid (4500 starts, n = ${ours.n}): ${oursSec.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU`);
 console.log(`  objective ${ours.objective.toExponential(8)}  converged ${ours.converged}`);
+console.log(`  ${ours.notes!.columns.split('; ').slice(1).join('; ')}`);
 console.log(`  E ${p.E.value.toFixed(4)}  A ${p.A.value.toFixed(1)}  B ${p.B.value.toFixed(1)}  alpha ${p.alpha.value.toFixed(4)}  beta ${p.beta.value.toFixed(4)}`);
 
 const script = [resolve(__dirname, 'fit_scipy.py'), resolve(__dirname, '..', '..', 'bench', 'fit_scipy.py')].find(existsSync);
-const probe = spawnSync('python3', ['-c', 'import scipy, numpy'], { encoding: 'utf8' });
-if (!script || probe.status !== 0) {
+// Debian's python3-scipy (the issue's reference), else the first python3 on PATH with scipy.
+const python = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import scipy, numpy'], { encoding: 'utf8' }).status === 0);
+if (!script || !python) {
   console.log(`scipy comparison skipped: ${!script ? 'bench/fit_scipy.py not found' : 'python3 with scipy not available (Debian: apt-get install python3-scipy)'}`);
 } else {
   const input = { params: keep.map((i) => e.params[i]), tokens: keep.map((i) => e.tokens[i]), loss: keep.map((i) => L[i]), mode: 'sum', ...(quick ? { stride: 10 } : {}) };
-  const res = spawnSync('python3', [script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 24 });
+  const version = spawnSync(python, ['-c', 'import scipy, numpy, sys; print(scipy.__version__, numpy.__version__, sys.version.split()[0])'], { encoding: 'utf8' }).stdout.trim().split(' ');
+  console.log(`reference: ${python}, scipy ${version[0]}, numpy ${version[1]}, Python ${version[2]}`);
+  const res = spawnSync(python, [script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 24 });
   if (res.status !== 0) console.log(`scipy run failed: ${res.stderr}`);
   else {
     const s = JSON.parse(res.stdout);

@@ -7,6 +7,7 @@ import { applyExclusions, excludeHighestLoss, type ExcludeSpec } from './exclude
 import { resolveParams, naturalOf, type ParamSpecOptions, type ResolvedParams } from './params';
 import { buildStarts, type StartSpec } from './startGrid';
 import { lmSolve, LMWorkspace, type LMProblem, type LMResult } from './lm';
+import { linearCoefficients, CoefficientProjector } from './linearCoefficients';
 import { deltaOf } from './huber';
 import { mulberry32 } from './stats';
 import { checkObjective, percentileCI } from './universal';
@@ -22,7 +23,10 @@ export interface LawOptions extends ParamSpecOptions {
   /**
    * Start points of the local solver (Levenberg-Marquardt from each; the lowest objective wins):
    * 'hoffmann' (Hoffmann et al.'s 4,500-point grid for E + A/N^alpha + B/D^beta), 'auto' (default: a
-   * small log-spaced grid) or an array of { parameter: value } records in natural units.
+   * small log-spaced grid) or an array of { parameter: value } records in natural units. From a grid,
+   * each run first sets the linear coefficients (E, A, B in the Chinchilla law) to their best values for
+   * the start's exponents when that lowers the objective; starts that then coincide are run once.
+   * Given starts are used exactly as given.
    */
   starts?: StartSpec;
   /** Law variable -> data column, e.g. { N: 'model_size' } (default: exact column name, else alias by role). */
@@ -166,8 +170,38 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
   let joinedRuns = 0;
   // Per-step cap: 10 in log space for log-parameters and exponents, none for others.
   const maxStep = Float64Array.from(rp.free, (k) => (rp.log.has(k) || exponentParams.has(k) ? 10 : Infinity));
+  // From a grid (not from starts the user gave), each local solve first projects the linear coefficients
+  // (linearCoefficients.ts), kept only when it lowers the objective. LM is deterministic, so a start that projects to the very point (bitwise) of an
+  // earlier one would repeat that run exactly: it is counted, not re-run.
+  const linear = linearCoefficients(node, rp.free, rp.log, new Set(Object.keys(rp.bounds)));
+  const projector = linear.length && !Array.isArray(options.starts) ? new CoefficientProjector(compiled.model, y, p, linear) : null;
+  const seen = new Map<string, number>();
+  let projectedRuns = 0, repeatRuns = 0;
+  const objectiveAt = (th: Float64Array) => prob.objective!(th, null, delta);
+  // The projection depends only on the nonlinear parameters: computed once per distinct set of them.
+  const projections = new Map<string, { theta: Float64Array; obj: number } | null>();
+  const nonlinear = rp.free.map((_, j) => j).filter((j) => !linear.includes(j));
+  const projectionOf = (th: Float64Array) => {
+    const key = nonlinear.map((j) => th[j]).join(',');
+    let pr = projections.get(key);
+    if (pr === undefined) {
+      const out = new Float64Array(p);
+      pr = projector!.project(th, out) ? { theta: out, obj: objectiveAt(out) } : null;
+      projections.set(key, pr);
+    }
+    return pr;
+  };
   for (let s = 0; s < starts.length; s++) {
     theta.set(starts[s]);
+    const pr = projector ? projectionOf(theta) : null;
+    if (pr && pr.obj < objectiveAt(theta)) {
+      theta.set(pr.theta);
+      projectedRuns++;
+    }
+    const key = Array.prototype.join.call(theta, ',');
+    const first = seen.get(key);
+    if (first !== undefined) { repeatRuns++; report(s + 1, best?.res.objective); continue; }
+    seen.set(key, s);
     const res = lmSolve(prob, theta, { delta, maxIter, maxStep, joined: minima.length ? joined : undefined }, ws);
     if (res.reason === 'invalid-start') invalid++;
     else if (res.reason === 'joined') joinedRuns++;
@@ -285,7 +319,7 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
     warnings, covariance: cov ? { names: reported, matrix: cov } : null,
     notes: {
       exclusions: exclusionText,
-      columns: Object.entries(colMap).map(([k, v]) => `${k} <- '${v}'`).join(', ') + `; ${starts.length} start${starts.length > 1 ? 's' : ''} (${Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto'}), best #${best.start}${joinedRuns ? `, ${joinedRuns} runs stopped on entering a known minimum's basin` : ''}`,
+      columns: Object.entries(colMap).map(([k, v]) => `${k} <- '${v}'`).join(', ') + `; ${starts.length} start${starts.length > 1 ? 's' : ''} (${Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto'}), best #${best.start}${projectedRuns ? `; ${projectedRuns} started from projected coefficients (${linear.map((j) => rp.free[j]).join(', ')}), ${repeatRuns} of them the same point as an earlier start (run once)` : ''}${joinedRuns ? `; ${joinedRuns} runs stopped on entering a known minimum's basin` : ''}`,
     },
     evaluateWith: (vv, pv) => evaluateNode(lawNode, { ...pv, ...vv }),
   });
