@@ -31,6 +31,32 @@ export class Adam {
       param[i] -= (stepSize * mi) / (Math.sqrt(vi) * sc2 + eps);
     }
   }
+
+  /**
+   * Decoupled weight decay and the Adam step in one pass: row r of param (rowLen entries) is first
+   * multiplied by rowScale[r], exactly as a separate decay pass would, then updated.
+   */
+  stepScaled(param: Float32Array, grad: Float32Array, lr: number, rowScale: Float64Array, rowLen: number): void {
+    this.t++;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const stepSize = lr / (1 - Math.pow(b1, this.t));
+    const sc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.t));
+    const eps = this.eps;
+    const m = this.m;
+    const v = this.v;
+    const rows = param.length / rowLen;
+    for (let r = 0; r < rows; r++) {
+      const f = rowScale[r];
+      const o = r * rowLen;
+      for (let i = o; i < o + rowLen; i++) {
+        const g = grad[i];
+        const mi = (m[i] = b1 * m[i] + (1 - b1) * g);
+        const vi = (v[i] = b2 * v[i] + (1 - b2) * g * g);
+        param[i] = Math.fround(param[i] * f) - (stepSize * mi) / (Math.sqrt(vi) * sc2 + eps);
+      }
+    }
+  }
 }
 
 /** What each toy's training function gets. */

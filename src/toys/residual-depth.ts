@@ -42,7 +42,7 @@ export interface ResidualDepthOptions {
  */
 export const residualDepthDefaults = {
   teacher: 'independent' as const, depths: [2, 4, 8, 16], teacherDepth: 64, dim: 16, hidden: 64, pool: 65536, testSize: 4096,
-  steps: 6000, batch: 128, lr: 0.01, lrDepthPower: 0.5, lrDecayStart: 0.8, lrDecayTo: 0.1, logEvery: 50,
+  steps: 5000, batch: 128, lr: 0.01, lrDepthPower: 0.5, lrDecayStart: 0.8, lrDecayTo: 0.1, logEvery: 50,
 };
 
 interface Layer {
@@ -55,14 +55,13 @@ function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
   return rng.fillUniform(new Float32Array(size), -bound, bound);
 }
 
-/** sq = relu(a + c)^2 row-wise (and r = relu(a + c) when asked). */
+/** sq = relu(a + c)^2 row-wise (and r = relu(a + c) when asked). Branch-free: half the units are active. */
 function biasReluSquare(a: Float32Array, bias: Float32Array, sq: Float32Array, r: Float32Array | undefined, B: number, H: number): void {
   if (r) {
     for (let b = 0; b < B; b++) {
       const o = b * H;
       for (let j = 0; j < H; j++) {
-        const v = a[o + j] + bias[j];
-        const x = v > 0 ? v : 0;
+        const x = Math.max(a[o + j] + bias[j], 0);
         r[o + j] = x;
         sq[o + j] = x * x;
       }
@@ -71,8 +70,7 @@ function biasReluSquare(a: Float32Array, bias: Float32Array, sq: Float32Array, r
     for (let b = 0; b < B; b++) {
       const o = b * H;
       for (let j = 0; j < H; j++) {
-        const v = a[o + j] + bias[j];
-        const x = v > 0 ? v : 0;
+        const x = Math.max(a[o + j] + bias[j], 0);
         sq[o + j] = x * x;
       }
     }
@@ -210,6 +208,8 @@ export class StudentStack {
   private readonly INV: Float32Array[];
   private readonly R: Float32Array[];
   private readonly SQ: Float32Array[];
+  // per layer index k: work buffers of the forward and backward passes, reused every step
+  private readonly work: Array<Record<'Fcat' | 'Pcat' | 'G' | 'ST' | 'UT' | 'PT' | 'FT' | 'da', Float32Array>>;
 
   constructor(readonly nets: ResidualNet[], readonly depths: number[], readonly d: number, readonly H: number, readonly B: number, private readonly engine: Engine) {
     this.maxDepth = Math.max(...depths);
@@ -218,6 +218,7 @@ export class StudentStack {
     this.INV = [];
     this.R = [];
     this.SQ = [];
+    this.work = [];
     for (let k = 0; k < this.maxDepth; k++) {
       const act = depths.map((l, i) => (l > k ? i : -1)).filter((i) => i >= 0);
       this.active.push(act);
@@ -226,6 +227,10 @@ export class StudentStack {
       this.INV.push(new Float32Array(S * B));
       this.R.push(new Float32Array(S * B * H));
       this.SQ.push(new Float32Array(S * B * H));
+      this.work.push({
+        Fcat: new Float32Array(S * d * H), Pcat: new Float32Array(S * H * d), G: new Float32Array(S * B * d), ST: new Float32Array(S * H * B),
+        UT: new Float32Array(S * d * B), PT: new Float32Array(S * d * H), FT: new Float32Array(S * H * d), da: new Float32Array(S * B * H),
+      });
     }
   }
 
@@ -237,8 +242,7 @@ export class StudentStack {
       const S = act.length;
       const U = this.U[k];
       const INV = this.INV[k];
-      const Fcat = new Float32Array(S * d * H);
-      const Pcat = new Float32Array(S * H * d);
+      const { Fcat, Pcat } = this.work[k];
       for (let q = 0; q < S; q++) {
         const i = act[q];
         const h = hs[i];
@@ -278,11 +282,7 @@ export class StudentStack {
       const U = this.U[k];
       const R = this.R[k];
       const SQ = this.SQ[k];
-      const G = new Float32Array(S * B * d);
-      const ST = new Float32Array(S * H * B);
-      const UT = new Float32Array(S * d * B);
-      const PT = new Float32Array(S * d * H);
-      const FT = new Float32Array(S * H * d);
+      const { G, ST, UT, PT, FT, da } = this.work[k];
       for (let q = 0; q < S; q++) {
         const i = act[q];
         const L = this.nets[i].layers[k];
@@ -296,7 +296,6 @@ export class StudentStack {
       const dP = this.engine.bmm(ST, G, S, H, B, d);
       const ds = this.engine.bmm(G, PT, S, B, d, H);
       // s = relu(a)^2: da = 2 relu(a) ds
-      const da = new Float32Array(S * B * H);
       for (let t = 0; t < da.length; t++) da[t] = 2 * R[t] * ds[t];
       // a = u F + c:  dF = u^T da,  du = da F^T
       const dF = this.engine.bmm(UT, da, S, d, B, H);

@@ -46,12 +46,14 @@ export function featureProbabilities(n: number, alpha: number): Float64Array {
 
 /**
  * One width of the toy: parameters, AdamW state and one training step with hand-written gradients.
- * W [n, m] is the parameter (row-major, so gathers, scatters and row norms are contiguous); its
- * transpose WT is materialised once per step for the forward product h WT.
- * Once training has started, y = relu(h W^T + b) is zero almost everywhere (well under 1% of the
- * B x n outputs after ~1500 steps), so the backward pass runs on the list of nonzero output gradients
- * in plain JS (2m multiply-adds each) instead of two dense products; early steps, where more than
- * `sparseBelow` of the outputs are active, use dense tfjs products.
+ * W [n, m] is the parameter (row-major, so gathers, scatters and row norms are contiguous).
+ * Two kinds of sparsity make it fast (see gradients()): the inputs (a batch touches a few dozen
+ * distinct features, so the products run over those rather than over the samples), and, once training
+ * has started, the outputs: y = relu(x W W^T + b) is zero almost everywhere (well under 1% of the
+ * B x n outputs after ~1500 steps), so only candidate outputs are evaluated and the backward pass runs
+ * on the list of nonzero output gradients in plain JS (2m multiply-adds each). While more than
+ * `sparseBelow` (default 0.03, measured best at n = 1000, m = 100, B = 256) of the outputs are active,
+ * the backward uses dense tfjs products.
  */
 export class SuperpositionModel {
   readonly W: Float32Array; // [n, m]
@@ -64,10 +66,25 @@ export class SuperpositionModel {
   private readonly adamW: Adam;
   private readonly adamB: Adam;
   private readonly logq: Float64Array;
-  private readonly gW: Float32Array;
-  private readonly gb: Float32Array;
+  /** Gradients of the last batch's loss (after gradients() or step()). */
+  readonly gW: Float32Array;
+  readonly gb: Float32Array;
   private readonly h: Float32Array;
-  private readonly hT: Float32Array;
+  private readonly z: Float32Array;
+  private readonly WU: Float32Array;
+  private readonly WUT: Float32Array;
+  private DU: Float32Array;
+  private readonly uFeat: Int32Array;
+  private actU: Int32Array;
+  private nU = 0;
+  private readonly rowStart: Int32Array;
+  private readonly rowFill: Int32Array;
+  private rowActs: Int32Array;
+  private candIdx: Int32Array;
+  private readonly candStart: Int32Array;
+  private readonly bPos: Int32Array;
+  private readonly zrow: Float32Array;
+  private readonly rowScale: Float64Array;
   private readonly g1: Float32Array;
   private readonly dz: Float32Array;
   private nzIdx: Int32Array;
@@ -75,10 +92,11 @@ export class SuperpositionModel {
   private actRow: Int32Array;
   private actFeat: Int32Array;
   private actVal: Float32Array;
+  private yAct: Float32Array;
   private nAct = 0;
 
   constructor(readonly n: number, readonly m: number, readonly batch: number, readonly p: Float64Array, private readonly ctx: ToyContext,
-    readonly sparseBelow = 0.1) {
+    readonly sparseBelow = 0.03) {
     const { rng } = ctx;
     // W [n, m] ~ N(0, 1/m), drawn in row order so the numbers match a row-major W
     this.W = rng.fillNormal(new Float32Array(n * m), 1 / Math.sqrt(m));
@@ -91,7 +109,19 @@ export class SuperpositionModel {
     this.gW = new Float32Array(n * m);
     this.gb = new Float32Array(n);
     this.h = new Float32Array(batch * m);
-    this.hT = new Float32Array(batch * m);
+    this.z = new Float32Array(batch * n);
+    this.WU = new Float32Array(n * m);
+    this.WUT = new Float32Array(n * m);
+    this.DU = new Float32Array(0);
+    this.uFeat = new Int32Array(n);
+    this.rowStart = new Int32Array(batch + 1);
+    this.rowFill = new Int32Array(batch);
+    this.rowActs = new Int32Array(0);
+    this.candIdx = new Int32Array(0);
+    this.candStart = new Int32Array(n + 1);
+    this.bPos = new Int32Array(n);
+    this.zrow = new Float32Array(n);
+    this.rowScale = new Float64Array(n);
     this.g1 = new Float32Array(batch * m);
     this.dz = new Float32Array(batch * n);
     this.nzIdx = new Int32Array(1024);
@@ -100,6 +130,8 @@ export class SuperpositionModel {
     this.actRow = new Int32Array(cap);
     this.actFeat = new Int32Array(cap);
     this.actVal = new Float32Array(cap);
+    this.yAct = new Float32Array(cap);
+    this.actU = new Int32Array(cap);
   }
 
   /** W [n, m] (a copy). */
@@ -142,6 +174,8 @@ export class SuperpositionModel {
     this.actRow = r;
     this.actFeat = f;
     this.actVal = v;
+    this.yAct = new Float32Array(cap);
+    this.actU = new Int32Array(cap);
   }
 
   private pushNonzero(k: number, idx: number, val: number): number {
@@ -160,12 +194,172 @@ export class SuperpositionModel {
 
   /** One AdamW step at learning rate lr with signed decay gamma; returns the batch loss before it. */
   step(lr: number, gamma: number): number {
-    const { n, m, batch: B, W, WT, b, h } = this;
-    const mm = this.ctx.engine.mm;
+    const loss = this.gradients();
+    const { n, m, W } = this;
+    // decoupled signed weight decay on W (before the Adam update, at the current lr), fused into it
+    const scale = this.rowScale;
+    if (gamma > 0) {
+      scale.fill(1 - lr * gamma);
+    } else if (gamma < 0) {
+      // W_i += lr gamma W_i (1 - 1/|W_i|): gradient descent on (|gamma|/2) sum_i (|W_i| - 1)^2
+      for (let i = 0; i < n; i++) {
+        const o = i * m;
+        let s = 0;
+        for (let j = 0; j < m; j++) s += W[o + j] * W[o + j];
+        scale[i] = 1 + lr * gamma * (1 - 1 / (Math.sqrt(s) + 1e-8));
+      }
+    } else {
+      scale.fill(1);
+    }
+    this.adamW.stepScaled(W, this.gW, lr, scale, m);
+    this.adamB.step(this.b, this.gb, lr);
+    return loss;
+  }
+
+  /**
+   * Draws a batch and writes the gradients of mean((relu(x W W^T + b) - x)^2) into gW and gb; returns
+   * the batch loss (squared error summed over features, averaged over samples).
+   *
+   * The inputs are sparse: a sample has about one active feature (sum p_i = 1), and a batch only a few
+   * dozen distinct ones (about 51 of 1000 for alpha = 1.5 and B = 256). So the products run over the U
+   * distinct active features instead of the B samples: z = x W W^T is assembled from the rows
+   * G_U = W_U W^T, and the input-side gradients from D_U = x_U^T dz (see inputGradients). That is U/B
+   * of the dense work. The previous step's output density picks the backward path: dense (tfjs
+   * products, gradient written in the forward sweep) or sparse (a list of the nonzero outputs).
+   */
+  gradients(): number {
+    const { m, batch: B, W } = this;
     this.sample();
-    const nAct = this.nAct;
-    const { actRow, actFeat, actVal } = this;
-    // h = x W: a gather of the active rows of W
+    const { nAct, actFeat, actU, WU } = this;
+    // the distinct active features (sample() lists them grouped by feature) and W_U
+    let nU = 0;
+    for (let k = 0; k < nAct; k++) {
+      const f = actFeat[k];
+      if (k === 0 || f !== actFeat[k - 1]) {
+        this.uFeat[nU] = f;
+        WU.set(W.subarray(f * m, f * m + m), nU * m);
+        nU++;
+      }
+      actU[k] = nU - 1;
+    }
+    this.nU = nU;
+    // G_U = W_U W^T (W^T materialised), U x n: z = x W W^T = sum over active entries of v G_U[u]
+    const G = this.G(nU);
+    const loss = this.lastDensity >= this.sparseBelow ? this.denseBackward(G) : this.sparseBackward(G);
+    return loss / B;
+  }
+
+  private G(nU: number): Float32Array {
+    if (nU === 0) return new Float32Array(0);
+    transpose(this.W, this.n, this.m, this.WT);
+    return this.ctx.engine.mm(this.WU.subarray(0, nU * this.m), this.WT, nU, this.m, this.n);
+  }
+
+  /** Dense path: z assembled from G_U; dz = 2 (y - x) [y > 0] / (B n) then overwrites z in one sweep. */
+  private denseBackward(G: Float32Array): number {
+    const { n, batch: B, b, gb, nAct, actRow, actFeat, actVal, actU, yAct, z } = this;
+    const scale = 2 / (B * n);
+    const { rowStart, rowActs } = this.actsByRow();
+    gb.fill(0);
+    let loss = 0;
+    let nz = 0;
+    let empty = 0;
+    for (let r = 0; r < B; r++) {
+      const k0 = rowStart[r];
+      const k1 = rowStart[r + 1];
+      // A row without active input (about a third) has y = relu(b), the same for all: counted, summed
+      // once below. Its dz is not needed by inputGradients, which reads only rows with active inputs.
+      if (k0 === k1) {
+        empty++;
+        continue;
+      }
+      const o = r * n;
+      for (let q = k0; q < k1; q++) {
+        const k = rowActs[q];
+        const v = actVal[k];
+        const gr = actU[k] * n;
+        if (q === k0) for (let j = 0; j < n; j++) z[o + j] = v * G[gr + j];
+        else for (let j = 0; j < n; j++) z[o + j] += v * G[gr + j];
+      }
+      // outputs at the active inputs, read before z is overwritten
+      for (let q = k0; q < k1; q++) {
+        const k = rowActs[q];
+        const f = actFeat[k];
+        yAct[k] = Math.max(0, z[o + f] + b[f]);
+      }
+      // branch-free: a fifth to a half of the outputs are active here, so a branch would mispredict
+      for (let j = 0; j < n; j++) {
+        const y = Math.max(z[o + j] + b[j], 0);
+        loss += y * y;
+        nz += y > 0 ? 1 : 0;
+        const g = y * scale;
+        z[o + j] = g;
+        gb[j] += g;
+      }
+    }
+    if (empty > 0) {
+      for (let j = 0; j < n; j++) {
+        const y = Math.max(b[j], 0);
+        loss += empty * y * y;
+        nz += y > 0 ? empty : 0;
+        gb[j] += empty * y * scale;
+      }
+    }
+    // the targets: loss (y - v)^2 instead of y^2 at the active inputs; gradient entry -v where y > 0
+    for (let k = 0; k < nAct; k++) {
+      const y = yAct[k];
+      const v = actVal[k];
+      loss += (y - v) * (y - v) - y * y;
+      if (y > 0) {
+        const f = actFeat[k];
+        const g = v * scale;
+        z[actRow[k] * n + f] -= g;
+        gb[f] -= g;
+      }
+    }
+    this.lastDensity = nz / (B * n);
+    this.inputGradients(z);
+    return loss;
+  }
+
+  /**
+   * gW from a dense dz, through D_U = x_U^T dz (U x n; row u sums v dz[r] over the samples r where
+   * feature u is active). With h = x W, gW = dz^T h + x^T dz W = (W_U^T D_U)^T + scatter of D_U W into
+   * the rows of the active features: two products of U rows instead of B.
+   */
+  private inputGradients(dz: Float32Array): void {
+    const { n, m, W, WU, gW, nU, nAct, actRow, actU, actVal, uFeat } = this;
+    gW.fill(0);
+    if (nU === 0) return;
+    if (this.DU.length < nU * n) this.DU = new Float32Array(nU * n);
+    const DU = this.DU;
+    DU.fill(0, 0, nU * n);
+    for (let k = 0; k < nAct; k++) {
+      const v = actVal[k];
+      const dr = actRow[k] * n;
+      const ur = actU[k] * n;
+      for (let j = 0; j < n; j++) DU[ur + j] += v * dz[dr + j];
+    }
+    const mm = this.ctx.engine.mm;
+    const D = DU.subarray(0, nU * n);
+    // dz^T h = (W_U^T D_U)^T, with W_U^T materialised so that tfjs sees no transposed operand
+    transpose(WU.subarray(0, nU * m), nU, m, this.WUT);
+    transpose(mm(this.WUT.subarray(0, nU * m), D, m, nU, n), m, n, gW);
+    const XG = mm(D, W, nU, n, m);
+    for (let u = 0; u < nU; u++) {
+      const wr = uFeat[u] * m;
+      const xr = u * m;
+      for (let c = 0; c < m; c++) gW[wr + c] += XG[xr + c];
+    }
+  }
+
+  /**
+   * Sparse path: lists the nonzero output gradients; under `sparseBelow` density the backward runs on
+   * the list in plain JS (2m multiply-adds per entry), otherwise on a dense dz built from it.
+   */
+  private sparseBackward(G: Float32Array): number {
+    const { n, m, batch: B, W, b, h, gb, gW, g1, nAct, actRow, actFeat, actVal, actU } = this;
+    // h = x W (a gather of the active rows of W)
     h.fill(0);
     for (let k = 0; k < nAct; k++) {
       const v = actVal[k];
@@ -173,18 +367,54 @@ export class SuperpositionModel {
       const wr = actFeat[k] * m;
       for (let j = 0; j < m; j++) h[hr + j] += v * W[wr + j];
     }
-    // z = h W^T (W^T materialised), y = relu(z + b); the nonzero y are listed
-    transpose(W, n, m, WT);
-    const z = mm(h, WT, B, m, n);
+    const { rowStart, rowActs } = this.actsByRow();
+    // Candidate outputs, so that most rows are not swept in full: y = v G_U[u, j] + b_j with v < 2 can be
+    // positive only where b_j + 2 max(G_U[u, j], 0) > 0 (exact in float32 rounding, which is monotone).
+    const nU = this.nU;
+    const cand = this.candidates(G, nU);
+    const { candStart, candIdx, bPos, nbPos } = cand;
     let loss = 0;
     let nz = 0;
+    const zrow = this.zrow;
     for (let r = 0; r < B; r++) {
       const o = r * n;
-      for (let j = 0; j < n; j++) {
-        const y = z[o + j] + b[j];
-        if (y > 0) {
+      const k0 = rowStart[r];
+      const cnt = rowStart[r + 1] - k0;
+      if (cnt === 0) {
+        // no active input: y = relu(b)
+        for (let q = 0; q < nbPos; q++) {
+          const j = bPos[q];
+          const y = b[j];
           nz = this.pushNonzero(nz, o + j, y);
           loss += y * y;
+        }
+      } else if (cnt === 1) {
+        const k = rowActs[k0];
+        const v = actVal[k];
+        const gr = actU[k] * n;
+        for (let q = candStart[actU[k]], q1 = candStart[actU[k] + 1]; q < q1; q++) {
+          const j = candIdx[q];
+          const y = Math.fround(v * G[gr + j]) + b[j];
+          if (y > 0) {
+            nz = this.pushNonzero(nz, o + j, y);
+            loss += y * y;
+          }
+        }
+      } else {
+        // several active inputs: the row in full, added in the dense path's order
+        zrow.fill(0);
+        for (let q = k0; q < k0 + cnt; q++) {
+          const k = rowActs[q];
+          const v = actVal[k];
+          const gr = actU[k] * n;
+          for (let j = 0; j < n; j++) zrow[j] += v * G[gr + j];
+        }
+        for (let j = 0; j < n; j++) {
+          const y = zrow[j] + b[j];
+          if (y > 0) {
+            nz = this.pushNonzero(nz, o + j, y);
+            loss += y * y;
+          }
         }
       }
     }
@@ -192,20 +422,24 @@ export class SuperpositionModel {
     let nzAll = nz;
     for (let k = 0; k < nAct; k++) {
       const f = actFeat[k];
-      const idx = actRow[k] * n + f;
-      const y = Math.max(0, z[idx] + b[f]);
+      const r = actRow[k];
+      let zz = 0;
+      for (let q = rowStart[r]; q < rowStart[r + 1]; q++) {
+        const k2 = rowActs[q];
+        zz = Math.fround(zz + actVal[k2] * G[actU[k2] * n + f]);
+      }
+      const y = Math.max(0, zz + b[f]);
       const v = actVal[k];
       loss += (y - v) * (y - v) - y * y;
-      if (y > 0) nzAll = this.pushNonzero(nzAll, idx, -v);
+      if (y > 0) nzAll = this.pushNonzero(nzAll, r * n + f, -v);
     }
-    // d(mean over B x n of squared error)/dz = 2 (y - x) [z + b > 0] / (B n), as a sum of the listed entries
     const scale = 2 / (B * n);
-    const { gb, gW, g1, nzIdx, nzVal } = this;
+    const { nzIdx, nzVal } = this;
     gb.fill(0);
     this.lastDensity = nz / (B * n);
     if (this.lastDensity < this.sparseBelow) {
       this.sparseSteps++;
-      // sparse backward: g1 = dz W, gW = dz^T h, gb = sum_b dz
+      // g1 = dz W, gW = dz^T h, gb = sum_b dz over the listed entries
       g1.fill(0);
       gW.fill(0);
       for (let k = 0; k < nzAll; k++) {
@@ -221,6 +455,13 @@ export class SuperpositionModel {
           gW[wo + c] += g * h[ro + c];
         }
       }
+      // x^T (dz W): a scatter into the active rows of W
+      for (let k = 0; k < nAct; k++) {
+        const v = actVal[k];
+        const gr = actRow[k] * m;
+        const wr = actFeat[k] * m;
+        for (let c = 0; c < m; c++) gW[wr + c] += v * g1[gr + c];
+      }
     } else {
       const dz = this.dz;
       dz.fill(0);
@@ -229,35 +470,57 @@ export class SuperpositionModel {
         const o = r * n;
         for (let j = 0; j < n; j++) gb[j] += dz[o + j];
       }
-      g1.set(mm(dz, W, B, n, m));
-      // dz^T h computed as (h^T dz)^T, so that tfjs sees no transposed operand
-      transpose(h, B, m, this.hT);
-      transpose(mm(this.hT, dz, m, B, n), m, n, gW);
+      this.inputGradients(dz);
     }
-    // x^T (dz W): a scatter into the active rows of W
-    for (let k = 0; k < nAct; k++) {
-      const v = actVal[k];
-      const gr = actRow[k] * m;
-      const wr = actFeat[k] * m;
-      for (let c = 0; c < m; c++) gW[wr + c] += v * g1[gr + c];
-    }
-    // decoupled signed weight decay on W (before the Adam update, at the current lr)
-    if (gamma > 0) {
-      const f = 1 - lr * gamma;
-      for (let i = 0; i < W.length; i++) W[i] *= f;
-    } else if (gamma < 0) {
-      // W_i += lr gamma W_i (1 - 1/|W_i|): gradient descent on (|gamma|/2) sum_i (|W_i| - 1)^2
-      for (let i = 0; i < n; i++) {
-        const o = i * m;
-        let s = 0;
-        for (let j = 0; j < m; j++) s += W[o + j] * W[o + j];
-        const f = 1 + lr * gamma * (1 - 1 / (Math.sqrt(s) + 1e-8));
-        for (let j = 0; j < m; j++) W[o + j] *= f;
+    return loss;
+  }
+
+  /** The active entries listed by row (counting sort; within a row in increasing entry order). */
+  private actsByRow(): { rowStart: Int32Array; rowActs: Int32Array } {
+    const { batch: B, nAct, actRow } = this;
+    const rowStart = this.rowStart;
+    if (this.rowActs.length < nAct) this.rowActs = new Int32Array(this.actRow.length);
+    const rowActs = this.rowActs;
+    rowStart.fill(0);
+    for (let k = 0; k < nAct; k++) rowStart[actRow[k] + 1]++;
+    for (let r = 0; r < B; r++) rowStart[r + 1] += rowStart[r];
+    const fill = this.rowFill;
+    fill.set(rowStart.subarray(0, B));
+    for (let k = 0; k < nAct; k++) rowActs[fill[actRow[k]]++] = k;
+    return { rowStart, rowActs };
+  }
+
+  /** Per distinct active feature u, the outputs j that can be positive; and the j with b_j > 0. */
+  private candidates(G: Float32Array, nU: number): { candStart: Int32Array; candIdx: Int32Array; bPos: Int32Array; nbPos: number } {
+    const { n, b } = this;
+    if (this.candIdx.length < nU * n) this.candIdx = new Int32Array(nU * n);
+    const candIdx = this.candIdx;
+    const candStart = this.candStart;
+    let c = 0;
+    for (let u = 0; u < nU; u++) {
+      candStart[u] = c;
+      const gr = u * n;
+      for (let j = 0; j < n; j++) {
+        const g = G[gr + j];
+        if (b[j] + 2 * (g > 0 ? g : 0) > 0) candIdx[c++] = j;
       }
     }
-    this.adamW.step(W, gW, lr);
-    this.adamB.step(b, gb, lr);
-    return loss / B;
+    candStart[nU] = c;
+    let nbPos = 0;
+    for (let j = 0; j < n; j++) if (b[j] > 0) this.bPos[nbPos++] = j;
+    return { candStart, candIdx, bPos: this.bPos, nbPos };
+  }
+
+  /** Distinct active features in the last batch (U: the row count of the products). */
+  get activeFeatures(): number {
+    return this.nU;
+  }
+
+  /** The last batch as a dense [B, n] matrix (for checks; training never builds it). */
+  lastBatch(): Float32Array {
+    const x = new Float32Array(this.batch * this.n);
+    for (let k = 0; k < this.nAct; k++) x[this.actRow[k] * this.n + this.actFeat[k]] = this.actVal[k];
+    return x;
   }
 
   /** Fraction of rows with norm > 1/2, and the mean squared overlap of the row-normalised W over pairs. */
