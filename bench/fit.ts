@@ -33,7 +33,7 @@ const oursCpu = (cu.user + cu.system) / 1e6;
 const p = ours.params;
 console.log(`scalinglab fitLaw, Hoffmann grid (4500 starts, n = ${ours.n}): ${oursSec.toFixed(2)} s wall, ${oursCpu.toFixed(2)} s CPU`);
 console.log(`  objective ${ours.objective.toExponential(8)}  converged ${ours.converged}`);
-console.log(`  ${ours.notes!.columns.split('; ').slice(1).join('; ')}`);
+console.log(`  ${ours.notes!.starts}`);
 console.log(`  E ${p.E.value.toFixed(4)}  A ${p.A.value.toFixed(1)}  B ${p.B.value.toFixed(1)}  alpha ${p.alpha.value.toFixed(4)}  beta ${p.beta.value.toFixed(4)}`);
 
 const script = [resolve(__dirname, 'fit_scipy.py'), resolve(__dirname, '..', '..', 'bench', 'fit_scipy.py')].find(existsSync);

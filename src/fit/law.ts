@@ -319,7 +319,8 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
     warnings, covariance: cov ? { names: reported, matrix: cov } : null,
     notes: {
       exclusions: exclusionText,
-      columns: Object.entries(colMap).map(([k, v]) => `${k} <- '${v}'`).join(', ') + `; ${starts.length} start${starts.length > 1 ? 's' : ''} (${Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto'}), best #${best.start}${projectedRuns ? `; ${projectedRuns} started from projected coefficients (${linear.map((j) => rp.free[j]).join(', ')}), ${repeatRuns} of them the same point as an earlier start (run once)` : ''}${joinedRuns ? `; ${joinedRuns} runs stopped on entering a known minimum's basin` : ''}`,
+      columns: Object.entries(colMap).map(([k, v]) => `${k} <- '${v}'`).join(', '),
+      starts: `${starts.length} start${starts.length > 1 ? 's' : ''} (${Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto'}), best #${best.start}${projectedRuns ? `; ${projectedRuns} started from projected coefficients (${linear.map((j) => rp.free[j]).join(', ')}), ${repeatRuns} of them the same point as an earlier start (run once)` : ''}${joinedRuns ? `; ${joinedRuns} runs stopped on entering a known minimum's basin` : ''}`,
     },
     evaluateWith: (vv, pv) => evaluateNode(lawNode, { ...pv, ...vv }),
   });

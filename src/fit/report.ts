@@ -99,6 +99,7 @@ export function summaryText(r: FitResult): string {
   lines.push(`  points: n = ${r.n}${r.excluded.rows.length ? `, excluded ${r.excluded.rows.length} (${r.excluded.reason})` : ', none excluded'}`);
   const roleText = Object.entries(r.roles).map(([v, role]) => `${v} = ${role} ('${r.columns[v]}')`).join(', ');
   lines.push(`  columns: ${roleText}; loss = '${r.columns.loss}'`);
+  if (r.notes?.starts) lines.push(`  starts: ${r.notes.starts}`);
   lines.push(`  converged: ${r.converged ? 'yes' : 'NO'} (${r.iterations} iterations, gradient norm ${r.gradientNorm.toExponential(2)})`);
   lines.push('');
   const ciLabel = r.bootstrap ? `95% CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})` : '95% CI (value +/- 1.96 SE)';

@@ -81,7 +81,7 @@ export interface FitResult {
   /** Things the user should know: non-convergence, parameters at a bound, estimability (also in summary()). */
   warnings?: string[];
   /** Human-readable exclusion description and the data column used for each role, for reports. */
-  notes?: { exclusions: string; columns: string };
+  notes?: { exclusions: string; columns: string; starts?: string };
   /** Covariance of the free parameters (asymptotic), by name, when it could be estimated. */
   covariance?: { names: string[]; matrix: number[][] } | null;
   /** Loss predicted by the fitted law; rows use law variable names or data column names or roles. */

@@ -27,7 +27,7 @@ test("Epoch's replication: Huber 1e-3 summed from Hoffmann's grid on the 240 low
   assert.equal(c.converged, true);
   assertEpoch(c.params, 'grid fit');
   assert.ok(c.params.E.stderr! > 0 && c.params.alpha.stderr! > 0);
-  assert.match(c.notes!.columns, /4500 starts \(hoffmann\)/);
+  assert.match(c.notes!.starts!, /4500 starts \(hoffmann\)/);
   assert.deepEqual(c.roles, { N: 'params', D: 'tokens' });
 });
 

@@ -56,7 +56,7 @@ print(json.dumps(list(x)))`, { N: [...N], D: [...D], L: [...L] });
 test("Hoffmann grid with projected coefficients: an objective as low as scipy's L-BFGS-B from the same grid", (t) => {
   const c = fitLaw(epoch(), 'chinchilla', { exclude: { highestLoss: 5 }, starts: 'hoffmann', bootstrap: 0 });
   // 4,500 starts, 5 x 5 distinct exponent pairs: after projection most starts coincide and are run once.
-  assert.match(c.notes!.columns, /4500 starts \(hoffmann\).*\d+ started from projected coefficients \(E, A, B\), \d+ of them the same point/);
+  assert.match(c.notes!.starts!, /4500 starts \(hoffmann\).*\d+ started from projected coefficients \(E, A, B\), \d+ of them the same point/);
   const L = epoch().loss as number[];
   const threshold = [...L].sort((a, b) => a - b)[L.length - 5];
   const keep = L.map((v, i) => (v < threshold ? i : -1)).filter((i) => i >= 0);
