@@ -171,11 +171,11 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
   // Per-step cap: 10 in log space for log-parameters and exponents, none for others.
   const maxStep = Float64Array.from(rp.free, (k) => (rp.log.has(k) || exponentParams.has(k) ? 10 : Infinity));
   // From a grid (not from starts the user gave), each local solve first projects the linear coefficients
-  // (linearCoefficients.ts), kept only when it lowers the objective. LM is deterministic, so a start that projects to the very point (bitwise) of an
-  // earlier one would repeat that run exactly: it is counted, not re-run.
+  // (linearCoefficients.ts), kept only when it lowers the objective. LM is deterministic, so a start at
+  // the very point (bitwise) of an earlier one would repeat that run exactly: it is counted, not re-run.
   const linear = linearCoefficients(node, rp.free, rp.log, new Set(Object.keys(rp.bounds)));
   const projector = linear.length && !Array.isArray(options.starts) ? new CoefficientProjector(compiled.model, y, p, linear) : null;
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   let projectedRuns = 0, repeatRuns = 0;
   const objectiveAt = (th: Float64Array) => prob.objective!(th, null, delta);
   // The projection depends only on the nonlinear parameters: computed once per distinct set of them.
@@ -198,10 +198,9 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
       theta.set(pr.theta);
       projectedRuns++;
     }
-    const key = Array.prototype.join.call(theta, ',');
-    const first = seen.get(key);
-    if (first !== undefined) { repeatRuns++; report(s + 1, best?.res.objective); continue; }
-    seen.set(key, s);
+    const key = theta.join(',');
+    if (seen.has(key)) { repeatRuns++; report(s + 1, best?.res.objective); continue; }
+    seen.add(key);
     const res = lmSolve(prob, theta, { delta, maxIter, maxStep, joined: minima.length ? joined : undefined }, ws);
     if (res.reason === 'invalid-start') invalid++;
     else if (res.reason === 'joined') joinedRuns++;

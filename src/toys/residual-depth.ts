@@ -56,13 +56,14 @@ function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
   return rng.fillUniform(new Float32Array(size), -bound, bound);
 }
 
-/** sq = relu(a + c)^2 row-wise (and r = relu(a + c) when asked). Branch-free: half the units are active. */
+/** sq = relu(a + c)^2 row-wise (and r = relu(a + c) when asked). */
 function biasReluSquare(a: Float32Array, bias: Float32Array, sq: Float32Array, r: Float32Array | undefined, B: number, H: number): void {
   if (r) {
     for (let b = 0; b < B; b++) {
       const o = b * H;
       for (let j = 0; j < H; j++) {
-        const x = Math.max(a[o + j] + bias[j], 0);
+        const v = a[o + j] + bias[j];
+        const x = v > 0 ? v : 0;
         r[o + j] = x;
         sq[o + j] = x * x;
       }
@@ -71,7 +72,8 @@ function biasReluSquare(a: Float32Array, bias: Float32Array, sq: Float32Array, r
     for (let b = 0; b < B; b++) {
       const o = b * H;
       for (let j = 0; j < H; j++) {
-        const x = Math.max(a[o + j] + bias[j], 0);
+        const v = a[o + j] + bias[j];
+        const x = v > 0 ? v : 0;
         sq[o + j] = x * x;
       }
     }

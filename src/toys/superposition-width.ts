@@ -287,7 +287,6 @@ export class SuperpositionModel {
         const f = actFeat[k];
         yAct[k] = Math.max(0, z[o + f] + b[f]);
       }
-      // branch-free: a fifth to a half of the outputs are active here, so a branch would mispredict
       for (let j = 0; j < n; j++) {
         const y = Math.max(z[o + j] + b[j], 0);
         loss += y * y;

@@ -204,13 +204,15 @@ test('superposition-width: the hand-written gradients (dense and sparse paths) e
     const n = 60;
     const m = 7;
     const B = 24;
-    // sparseBelow 0: always the dense path; 2: always the sparse list path
-    for (const sparseBelow of [0, 2]) {
+    // sparseBelow 0: always the dense path; 2: always the sparse list path; 1e-9 with the previous density
+    // forced to 0: the sparse forward is chosen, finds the outputs dense and falls back to dense products
+    for (const sparseBelow of [0, 2, 1e-9]) {
       const ctx = { engine, rng: new Rng(5), report: () => undefined, tick: async () => undefined };
       const model = new SuperpositionModel(n, m, B, featureProbabilities(n, 1.1), ctx, sparseBelow);
       for (let s = 0; s < 3; s++) {
         const W0 = model.W.slice();
         const b0 = model.b.slice();
+        if (sparseBelow === 1e-9) model.lastDensity = 0;
         const loss = model.gradients();
         const x = model.lastBatch();
         const ref = tf.tidy(() => {
@@ -221,7 +223,7 @@ test('superposition-width: the hand-written gradients (dense and sparse paths) e
           return [value.dataSync()[0], grads[0].dataSync(), grads[1].dataSync()] as const;
         });
         const [value, gW, gb] = ref;
-        const label = `${sparseBelow === 0 ? 'dense' : 'sparse'} path, step ${s}`;
+        const label = `${sparseBelow === 0 ? 'dense' : sparseBelow === 2 ? 'sparse' : 'sparse-to-dense'} path, step ${s}`;
         assert.ok(Math.abs(loss / n - value) <= 1e-5 * Math.abs(value), `${label}: loss ${loss / n} vs ${value}`);
         const scale = Math.max(...Array.from(gW, Math.abs));
         for (let i = 0; i < n * m; i++) assert.ok(Math.abs(model.gW[i] - gW[i]) <= 1e-5 * scale, `${label}: gW[${i}] ${model.gW[i]} vs ${gW[i]}`);
@@ -235,4 +237,19 @@ test('superposition-width: the hand-written gradients (dense and sparse paths) e
     await engine.close();
   }
   assert.equal(tf.memory().numTensors, start);
+});
+
+test('Adam.stepScaled: the first step is the closed form fround(w f) - lr g / (|g| + eps), row by row', async () => {
+  // Reference: Adam's first bias-corrected step (Kingma and Ba 2015): m_hat = g, v_hat = g^2, so the
+  // update is lr g / (|g| + eps); the decoupled decay multiplies each row by its factor first.
+  const { Adam } = await import('../../src/toys/common');
+  const w = Float32Array.from([1, -2, 3, 0.5, 0.25, -4]);
+  const g = Float32Array.from([0.3, -1e-3, 2, 0, -5, 1e-9]);
+  const scale = Float64Array.from([0.9, 1.1]);
+  const lr = 0.01;
+  const expected = Array.from(w, (wi, i) => Math.fround(Math.fround(wi * scale[Math.floor(i / 3)]) - (lr * g[i]) / (Math.abs(g[i]) + 1e-8)));
+  const adam = new Adam(6);
+  adam.stepScaled(w, g, lr, scale, 3);
+  expected.forEach((e, i) => assert.ok(Math.abs(w[i] - e) <= 1e-6 * Math.max(1, Math.abs(e)), `w[${i}] ${w[i]} vs ${e}`));
+  assert.equal(w[3], Math.fround(0.5 * 1.1)); // zero gradient: decay only
 });
