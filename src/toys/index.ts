@@ -63,7 +63,7 @@ const knownKeys: Record<ToyName, readonly string[]> = {
 const paperValue: Record<ToyName, string> = {
   'softmax-time': 'L ~ tau^(-1/3) (Liu et al., one-third time scaling; toy 0.337 +/- 0.002)',
   'superposition-width': 'L ~ 1/m in strong superposition, m^-(alpha-1) in weak (Liu, Liu, Gore 2025)',
-  'residual-depth': 'L ~ 1/l for an independent-layer teacher (Liu et al., inverse depth scaling)',
+  'residual-depth': 'L ~ 1/l for an independent-layer teacher, steeper (towards l^-3 once converged) for a tied one (Liu et al., inverse depth scaling)',
 };
 
 function bad(option: string, message: string, hint: string): never {
