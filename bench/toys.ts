@@ -12,7 +12,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { runToy, ToyResult } from '../src/toys';
 import { openEngine } from '../src/toys/engine';
-import { Rng } from '../src/toys/random';
+import { Rng } from '../src/util/random';
 import { ToyContext, warmupCosine } from '../src/toys/common';
 import { SuperpositionModel, featureProbabilities } from '../src/toys/superposition-width';
 

@@ -1,16 +1,20 @@
 import { ScalingLabError } from '../errors';
+import type { DataFrame } from 'danfojs-node';
 import { type Columns, isDataFrame, dataFrameColumns } from './frame';
 import { readCSV } from './csv';
-import type { Role } from '../fit/types';
+import type { Role } from '../data/roles';
 
-/** Anything a fitting function accepts as data. */
-export type DataInput = unknown;
+/**
+ * Anything a fitting function accepts as data: a danfo DataFrame, an array of records, an object of
+ * equal-length columns, or the path of a CSV file.
+ */
+export type DataInput = DataFrame | ReadonlyArray<Readonly<Record<string, unknown>>> | Readonly<Record<string, ArrayLike<number | string>>> | string;
 
 /**
  * Turns any accepted data input into plain columns: a danfo DataFrame, an array of records,
  * an object of columns, or a CSV path (read synchronously).
  */
-export function toColumns(data: DataInput, fn: string): Columns {
+export function toColumns(data: DataInput | unknown, fn: string): Columns {
   if (typeof data === 'string') return readCSV(data);
   if (isDataFrame(data)) return dataFrameColumns(data);
   if (Array.isArray(data)) {

@@ -4,3 +4,5 @@ export { datasets } from './datasets';
 export type { Dataset, DatasetMeta, DatasetOptions } from './datasets';
 export { parseCSV, readCSV } from './csv';
 export { toColumns, ROLE_ALIASES } from './columns';
+export type { DataInput } from './columns';
+export type { Role } from './roles';

@@ -1,6 +1,6 @@
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
-import { toColumns, findColumn, requireColumn, numericColumn, numRows, ROLE_ALIASES } from '../data/columns';
+import { toColumns, findColumn, requireColumn, numericColumn, numRows, ROLE_ALIASES, type DataInput } from '../data/columns';
 import { LAWS, SYMBOL_ROLES } from '../laws/builtin';
 import { parseLaw, compileLaw, substitute, scaleParameters, evaluateNode, type MathNode } from '../laws/expression';
 import { applyExclusions, excludeHighestLoss, type ExcludeSpec } from './exclude';
@@ -9,7 +9,7 @@ import { buildStarts, type StartSpec } from './startGrid';
 import { lmSolve, LMWorkspace, type LMProblem, type LMResult } from './lm';
 import { linearCoefficients, CoefficientProjector } from './linearCoefficients';
 import { deltaOf } from './huber';
-import { mulberry32 } from './stats';
+import { Rng } from '../util/random';
 import { checkObjective, percentileCI } from './universal';
 import { logResidualCurvature } from './curvature';
 import { makeFitResult, fitStatistics, fmt } from './report';
@@ -53,7 +53,7 @@ const ROLE_KEYS = ['params', 'tokens', 'width', 'depth', 'flops', 'steps', 'time
  * in log-loss space: r = log L - log law. Parameters are the free symbols that are not data
  * variables; coefficients of power terms (and an additive floor) are fitted as logarithms.
  */
-export function fitLaw(data: unknown, law: string, options: LawOptions = {}): FitResult {
+export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): FitResult {
   checkOptionKeys(FN, options, KNOWN);
   const objective = checkObjective(FN, options.objective ?? { huber: 1e-3 });
   const delta = deltaOf(objective);
@@ -275,13 +275,13 @@ export function fitLaw(data: unknown, law: string, options: LawOptions = {}): Fi
   let samples: Record<string, number[]> | undefined;
   if (B > 0) {
     samples = Object.fromEntries(reported.map((k) => [k, [] as number[]]));
-    const rng = mulberry32(seed);
+    const rng = new Rng(seed);
     const w = new Float64Array(n);
     const rep = progressReporter('bootstrap', B, options.onProgress);
     let failed = 0;
     for (let b = 0; b < B; b++) {
       w.fill(0);
-      for (let i = 0; i < n; i++) w[Math.floor(rng() * n)]++;
+      for (let i = 0; i < n; i++) w[rng.int(n)]++;
       theta.set(best.theta);
       const r = lmSolve(prob, theta, { delta, weights: w, maxIter: Math.max(maxIter, 500), maxStep }, ws);
       if (!r.converged) failed++;

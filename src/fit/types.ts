@@ -5,8 +5,9 @@ import type { DataFrame } from 'danfojs-node';
  * named parameters, each fixed, bounded or tied, with standard error and confidence interval.
  */
 
-/** Which physical quantity a law variable stands for (the paper's vocabulary). */
-export type Role = 'width' | 'depth' | 'tokens' | 'time' | 'steps' | 'params' | 'flops' | 'loss' | 'other';
+import type { Role } from '../data/roles';
+
+export type { Role };
 
 /** One fitted parameter, as lmfit reports it. */
 export interface ParamEstimate {

@@ -1,12 +1,13 @@
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
-import { toColumns, requireColumn, findColumn, numericColumn, numRows } from '../data/columns';
+import { toColumns, requireColumn, findColumn, numericColumn, numRows, type DataInput } from '../data/columns';
 import { applyExclusions, excludeHighestLoss, type ExcludeSpec } from './exclude';
 import { nnlsNormal } from './nnls';
 import { invertSymmetric } from './linalg';
 import { deltaOf, irlsWeight, psi, rho } from './huber';
 import { lmSolve, LMWorkspace, type LMProblem } from './lm';
-import { chi2Sf, mulberry32, percentile } from './stats';
+import { chi2Sf, percentile } from '../util/stats';
+import { Rng } from '../util/random';
 import { huberCovFactor, logResidualCurvature } from './curvature';
 import { makeFitResult, fitStatistics, fmt } from './report';
 import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
@@ -65,7 +66,7 @@ export function checkObjective(fn: string, objective: unknown): Objective {
  * Gauss-Newton whose every step is an exact NNLS subproblem, started from the NNLS solution of the
  * relative-error linear problem. Coefficients in raw units (c_m per unit width etc.).
  */
-export function fitUniversal(data: unknown, options: UniversalOptions = {}): FitResult {
+export function fitUniversal(data: DataInput, options: UniversalOptions = {}): FitResult {
   checkOptionKeys(FN, options, KNOWN);
   if (options.columns !== undefined) checkOptionKeys(`${FN} columns`, options.columns, ['loss', 'width', 'depth', 'tokens', 'steps', 'time']);
   const objective = checkObjective(FN, options.objective ?? 'lsq');
@@ -165,12 +166,12 @@ export function fitUniversal(data: unknown, options: UniversalOptions = {}): Fit
     let samples: Record<string, number[]> | undefined;
     if (B > 0) {
       samples = Object.fromEntries(pnames.map((k) => [k, [] as number[]]));
-      const rng = mulberry32(seed);
+      const rng = new Rng(seed);
       const w = new Float64Array(n);
       let failed = 0;
       for (let b = 0; b < B; b++) {
         w.fill(0);
-        for (let i = 0; i < n; i++) w[Math.floor(rng() * n)]++;
+        for (let i = 0; i < n; i++) w[rng.int(n)]++;
         const s = lin.solve(w, fixedCoefs);
         if (!s.converged) failed++;
         pnames.forEach((k, j) => samples![k].push(lin.c[j]));
@@ -525,12 +526,12 @@ function fitFreeExponents(
   let samples: Record<string, number[]> | undefined;
   if (B > 0) {
     samples = Object.fromEntries(rawNames.map((k) => [k, [] as number[]]));
-    const rng = mulberry32(seed);
+    const rng = new Rng(seed);
     const w = new Float64Array(n), th = new Float64Array(p);
     let failed = 0;
     for (let b = 0; b < B; b++) {
       w.fill(0);
-      for (let i = 0; i < n; i++) w[Math.floor(rng() * n)]++;
+      for (let i = 0; i < n; i++) w[rng.int(n)]++;
       th.set(theta);
       const r = lmSolve(prob, th, { delta, weights: w, maxIter: 500 }, ws);
       if (!r.converged) failed++;

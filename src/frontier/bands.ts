@@ -1,19 +1,5 @@
+import { interval } from '../util/stats';
 import type { FrontierBands, FrontierRow } from './types';
-
-/** Linear-interpolation percentile of a sorted sample (numpy's default), q in [0, 1]. */
-export function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const i = Math.floor(pos);
-  const frac = pos - i;
-  return i + 1 < sorted.length ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
-
-/** Central interval at `level` (0.95 gives the 2.5th and 97.5th percentiles). */
-export function interval(values: number[], level = 0.95): [number, number] {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return [percentile(s, (1 - level) / 2), percentile(s, 1 - (1 - level) / 2)];
-}
 
 const ROW_FIELDS = ['flops', 'params', 'tokens', 'width', 'depth', 'tokensPerParam', 'loss'] as const;
 

@@ -1,5 +1,5 @@
 import { ScalingLabError } from '../errors';
-import type { Role } from '../fit/types';
+import type { Role } from '../data/roles';
 import type { FrontierRow, SolvedFrontier } from './types';
 
 const GOLDEN = (Math.sqrt(5) - 1) / 2;

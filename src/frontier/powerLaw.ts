@@ -2,6 +2,7 @@ import type { DataFrame } from 'danfojs-node';
 import { attachDisplay } from '../display-hook';
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { toDataFrame } from '../data/frame';
+import type { DataInput } from '../data/columns';
 import { readData } from './input';
 
 /** An estimate with its standard error and 95% interval (value +/- 1.96 stderr, in log space for the coefficient). */
@@ -63,7 +64,7 @@ function numberAt(col: Array<number | string>, i: number): number {
  * Weighted least squares of ln y on ln x: the exponent of an allocation series such as N*(C)
  * (Porian et al. regress ln n_star on ln flops weighted by 1/n_star_log_std^2).
  */
-export function fitPowerLaw(data: unknown, options: PowerLawOptions): PowerLawFit {
+export function fitPowerLaw(data: DataInput, options: PowerLawOptions): PowerLawFit {
   const fn = 'fitPowerLaw';
   checkOptionKeys(fn, options, KEYS);
   if (!options || typeof options.x !== 'string' || typeof options.y !== 'string') {

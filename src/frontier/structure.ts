@@ -1,5 +1,5 @@
 import { ScalingLabError } from '../errors';
-import type { Role } from '../fit/types';
+import type { Role } from '../data/roles';
 
 type MathNode = import('mathjs').MathNode;
 type Compiled = { evaluate(scope: Record<string, number>): unknown };

@@ -1,4 +1,4 @@
-import type { Role } from '../fit/types';
+import type { Role } from '../data/roles';
 
 /** A law shipped by name, with its published constants for comparison. */
 export interface BuiltinLaw {

@@ -1,6 +1,6 @@
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { attachDisplay } from '../display-hook';
-import { findColumn } from '../data/columns';
+import { findColumn, type DataInput } from '../data/columns';
 import type { Columns } from '../data/frame';
 import { fitLaw, fitUniversal } from '../fit';
 import type { FitResult, Objective } from '../fit/types';
@@ -122,7 +122,7 @@ function countRows(cols: Columns): number {
  * (L0 + c_m/m + c_l/l + c_D D^(-1/3), or L0 + c_N N^(-1/3) + c_D D^(-1/3) without width and depth), then
  * its compute-optimal frontier gives the loss at each budget, the winner per budget, and compute multipliers.
  */
-export function compareRecipes(data: unknown, options: CompareOptions = {}): RecipeComparison {
+export function compareRecipes(data: DataInput | Record<string, DataInput>, options: CompareOptions = {}): RecipeComparison {
   checkOptionKeys(FN, options, KEYS);
   const mode = options.exponents ?? 'shared';
   if (mode !== 'shared' && mode !== 'per-recipe') throw new ScalingLabError('bad-option', `${FN}: exponents must be 'shared' or 'per-recipe', got ${String(mode)}.`);

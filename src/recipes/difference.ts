@@ -1,4 +1,4 @@
-import { interval } from '../frontier/bands';
+import { interval } from '../util/stats';
 import type { RecipeFit } from './compare';
 
 /**

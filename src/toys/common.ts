@@ -1,5 +1,5 @@
 import type { Engine } from './engine';
-import type { Rng } from './random';
+import type { Rng } from '../util/random';
 import { ScalingLabError } from '../errors';
 
 /** In-place Adam (betas 0.9 / 0.999, eps 1e-8, bias-corrected) on one parameter array. */
@@ -113,4 +113,4 @@ export function rmsNormRows(x: Float32Array, rows: number, dim: number, eps = 1.
   }
 }
 
-export { Rng } from './random';
+export { Rng } from '../util/random';

@@ -4,7 +4,7 @@ import { toDataFrame } from '../data/frame';
 import { ProgressCallback, progressReporter } from '../progress';
 import { attachDisplay } from '../display-hook';
 import { Engine, ToyBackend, openEngine, toyBackends } from './engine';
-import { Rng } from './random';
+import { Rng } from '../util/random';
 import { makeTick, ToyContext } from './common';
 import { SoftmaxTimeOptions, softmaxTimeDefaults, trainSoftmaxTime, ToyCore } from './softmax-time';
 import { SuperpositionWidthOptions, superpositionDefaults, defaultGamma, trainSuperpositionWidth } from './superposition-width';

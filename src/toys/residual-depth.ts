@@ -1,7 +1,7 @@
 import { Adam, CurveColumns, ToyContext, rmsNormRows } from './common';
 import { Engine, transpose } from './engine';
-import { Rng } from './random';
-import { logLogSlope } from './stats';
+import { Rng } from '../util/random';
+import { logLogSlope } from '../util/stats';
 import type { ToyCore } from './softmax-time';
 
 /** Options of the `residual-depth` toy ("Inverse depth scaling from most layers being similar"). */

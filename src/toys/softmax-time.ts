@@ -1,6 +1,6 @@
 import { Adam, CurveColumns, ToyContext, rmsNormRows } from './common';
 import { transpose } from './engine';
-import { linearFit, logLogSlope } from './stats';
+import { linearFit, logLogSlope } from '../util/stats';
 
 /** Options of the `softmax-time` toy (the LM-head teacher-student of the one-third paper). */
 export interface SoftmaxTimeOptions {

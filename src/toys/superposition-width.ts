@@ -1,6 +1,6 @@
 import { Adam, CurveColumns, ToyContext, warmupCosine } from './common';
 import { transpose } from './engine';
-import { logLogSlope } from './stats';
+import { logLogSlope } from '../util/stats';
 import type { ToyCore } from './softmax-time';
 
 /** Options of the `superposition-width` toy ("Superposition yields robust neural scaling"). */

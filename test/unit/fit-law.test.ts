@@ -4,13 +4,16 @@ import { fitLaw, fitUniversal } from '../../src/fit';
 import { LAWS } from '../../src/laws';
 import { datasets } from '../../src/data';
 import { ScalingLabError } from '../../src/errors';
-import { mulberry32 } from '../../src/fit/stats';
+import { Rng } from '../../src/util/random';
+
+/** Test data draws: uniforms in [0, 1) from the package's seeded generator. */
+function uniforms(seed: number): () => number { const g = new Rng(seed); return () => g.uniform(); }
 import { runPython } from './fit-scipy';
 
 function gaussian(rng: () => number) { return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()); }
 
 function chinRows(seed: number, n: number, sigma: number, t = { E: 1.8, A: 400, B: 1500, alpha: 0.33, beta: 0.33 }) {
-  const rng = mulberry32(seed);
+  const rng = uniforms(seed);
   return Array.from({ length: n }, () => {
     const params = 1e7 * Math.pow(1e4, rng()), tokens = 1e9 * Math.pow(1e3, rng());
     const L = t.E + t.A / Math.pow(params, t.alpha) + t.B / Math.pow(tokens, t.beta);
@@ -65,7 +68,7 @@ print(json.dumps({'E': E, 'A': float(np.exp(a)), 'alpha': al, 'B': float(np.exp(
 test('Kaplan law by name recovers Kaplan et al. 2020 constants from data generated with them', () => {
   // Reference: Kaplan et al. 2020 eq. (1.5): N_c = 8.8e13, D_c = 5.4e13, alpha_N = 0.076, alpha_D = 0.095.
   const k = LAWS.kaplan.references.kaplan2020.constants;
-  const rng = mulberry32(4);
+  const rng = uniforms(4);
   const rows = Array.from({ length: 60 }, () => {
     const params = 1e6 * Math.pow(1e5, rng()), tokens = 1e8 * Math.pow(1e4, rng());
     return { params, tokens, loss: Math.pow(Math.pow(k.N_c / params, k.alpha_N / k.alpha_D) + k.D_c / tokens, k.alpha_D) };

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runToy, toyNames, resolveToyOptions } from '../../src/toys';
-import { Rng } from '../../src/toys/random';
-import { logLogSlope, tQuantile } from '../../src/toys/stats';
+import { Rng } from '../../src/util/random';
+import { logLogSlope, tQuantile } from '../../src/util/stats';
 import { ScalingLabError } from '../../src/errors';
 import { dataFrameColumns } from '../../src/data/frame';
 
