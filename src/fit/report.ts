@@ -1,3 +1,4 @@
+import { fmt } from '../util/format';
 import type { DataFrame } from 'danfojs-node';
 import { attachDisplay } from '../display-hook';
 import { ScalingLabError } from '../errors';
@@ -12,6 +13,8 @@ export type FitParts = Omit<FitResult, 'predict' | 'evaluate' | 'table' | 'summa
 };
 
 /** Builds the FitResult object: predict, evaluate, table, summary, toJSON, and notebook display. */
+export { fmt };
+
 export function makeFitResult(parts: FitParts): FitResult {
   const { evaluateWith, ...fields } = parts;
   const variables = Object.keys(parts.roles);
@@ -81,13 +84,6 @@ function status(p: ParamEstimate): string {
 }
 
 /** Formats a number for reports: 4 significant digits, exponent form outside [1e-3, 1e5]. */
-export function fmt(x: number | null | undefined, digits = 4): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-}
-
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
