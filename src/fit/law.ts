@@ -2,6 +2,7 @@ import { ScalingLabError, checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
 import { toColumns, findColumn, requireColumn, numericColumn, numRows, ROLE_ALIASES, type DataInput } from '../data/columns';
 import { LAWS, SYMBOL_ROLES } from '../laws/builtin';
+import { additiveTerms } from '../laws/tree';
 import { parseLaw, compileLaw, substitute, scaleParameters, evaluateNode, type MathNode } from '../laws/expression';
 import { applyExclusions, excludeHighestLoss, type ExcludeSpec } from './exclude';
 import { resolveParams, naturalOf, type ParamSpecOptions, type ResolvedParams } from './params';
@@ -326,9 +327,7 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
 }
 
 function isTopLevelTerm(node: MathNode, name: string): boolean {
-  const strip = (n: MathNode): MathNode => (n.type === 'ParenthesisNode' ? strip(n.content!) : n);
-  const terms = (n: MathNode): MathNode[] => { const s = strip(n); return s.type === 'OperatorNode' && s.fn === 'add' ? s.args!.flatMap(terms) : [s]; };
-  return terms(node).some((t) => t.type === 'SymbolNode' && t.name === name);
+  return additiveTerms(node).some((t) => t.type === 'SymbolNode' && t.name === name);
 }
 
 export type { ResolvedParams };

@@ -1,4 +1,5 @@
 import type { MathNode } from '../laws/expression';
+import { stripParentheses } from '../laws/tree';
 import { nnlsNormal } from './nnls';
 
 /**
@@ -10,7 +11,7 @@ import { nnlsNormal } from './nnls';
  * starts that differ only in coefficients project to one point, and their LM runs are identical.
  */
 
-const strip = (n: MathNode): MathNode => (n.type === 'ParenthesisNode' ? strip(n.content!) : n);
+const strip = stripParentheses;
 
 /**
  * Free log-parameters that enter the law linearly with a positive factor: each appears once, alone as

@@ -1,4 +1,5 @@
 import { ScalingLabError } from '../errors';
+import { additiveTerms, stripParentheses } from './tree';
 
 /**
  * Law expressions: parsed with mathjs, then compiled to a JavaScript closure that computes the law
@@ -103,14 +104,9 @@ export function substitute(node: MathNode, values: Record<string, number>, exprs
 /** Parameters that scale a term (a direct factor of * or numerator of /) or stand alone as an additive term. */
 export function scaleParameters(node: MathNode, params: string[]): string[] {
   const out = new Set<string>();
-  const strip = (n: MathNode): MathNode => (n.type === 'ParenthesisNode' ? strip(n.content!) : n);
+  const strip = stripParentheses;
   const isParam = (n: MathNode) => { const s = strip(n); return s.type === 'SymbolNode' && params.includes(s.name!) ? s.name! : null; };
-  // additive terms of the top-level sum
-  const sumTerms = (n: MathNode): MathNode[] => {
-    const s = strip(n);
-    return s.type === 'OperatorNode' && s.fn === 'add' ? s.args!.flatMap(sumTerms) : [s];
-  };
-  for (const t of sumTerms(node)) { const p = isParam(t); if (p) out.add(p); }
+  for (const t of additiveTerms(node)) { const p = isParam(t); if (p) out.add(p); }
   node.traverse((n) => {
     if (n.type !== 'OperatorNode') return;
     if (n.fn === 'multiply') n.args!.forEach((a) => { const p = isParam(a); if (p) out.add(p); });
@@ -185,7 +181,7 @@ function generate(node: MathNode, vars: string[], params: string[], logParams: S
     return name;
   };
   params.forEach((p, j) => pre.push(`const P${j} = ${logParams.has(p) ? `Math.exp(theta[${j}])` : `theta[${j}]`};`));
-  const strip = (n: MathNode): MathNode => (n.type === 'ParenthesisNode' ? strip(n.content!) : n);
+  const strip = stripParentheses;
   const constant = (c: number): Gen => ({ v: `(${String(c)})`, d: new Map(), loop: false, konst: c });
   const gen = (n0: MathNode): Gen => {
     const n = strip(n0);
@@ -343,7 +339,7 @@ function generate(node: MathNode, vars: string[], params: string[], logParams: S
 
 /** Evaluates a law at one point by plain interpretation (for predict/evaluate; not used in fitting). */
 export function evaluateNode(node: MathNode, scope: Record<string, number>): number {
-  const strip = (n: MathNode): MathNode => (n.type === 'ParenthesisNode' ? strip(n.content!) : n);
+  const strip = stripParentheses;
   const ev = (n0: MathNode): number => {
     const n = strip(n0);
     switch (n.type) {

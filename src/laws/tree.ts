@@ -1,0 +1,24 @@
+import type { MathNode } from './expression';
+
+/**
+ * Small readings of a law's expression tree that the fitter, the multi-start and the frontier all
+ * need: one copy each, so every part of the package reads a law the same way.
+ */
+
+/** The node without its enclosing parentheses. */
+export function stripParentheses(node: MathNode): MathNode {
+  return node.type === 'ParenthesisNode' ? stripParentheses(node.content!) : node;
+}
+
+/** The additive terms of a sum, parentheses removed: `E + (A/N^a + B/D^b)` gives three terms. */
+export function additiveTerms(node: MathNode): MathNode[] {
+  const s = stripParentheses(node);
+  return s.type === 'OperatorNode' && s.fn === 'add' ? s.args!.flatMap(additiveTerms) : [s];
+}
+
+/** Names of the symbols an expression uses, function names excluded (`exp` in exp(x) is not a symbol). */
+export function symbolsOf(node: MathNode): Set<string> {
+  const names = new Set<string>();
+  node.traverse((child, path) => { if (child.type === 'SymbolNode' && path !== 'fn') names.add(child.name!); });
+  return names;
+}
