@@ -50,7 +50,12 @@ export function evaluator(node: MathNode): Evaluator {
   throw new Error(`internal: cannot evaluate ${n.type} ${n.toString()}`);
 }
 
-/** Evaluates a law at one point by plain interpretation (for predict/evaluate; not used in fitting). */
+/** Evaluators of the nodes evaluated so far: a fit's predict/evaluate builds its law's closures once. */
+const built = new WeakMap<MathNode, Evaluator>();
+
+/** Evaluates a law at one point (for predict/evaluate; not used in fitting). */
 export function evaluateNode(node: MathNode, scope: Record<string, number>): number {
-  return evaluator(node)(scope);
+  let f = built.get(node);
+  if (!f) { f = evaluator(node); built.set(node, f); }
+  return f(scope);
 }

@@ -60,7 +60,7 @@ const valueOf = (n: MathNode): number | undefined => (n.type === 'ConstantNode' 
 
 function neg(a: MathNode): MathNode {
   const s = stripParentheses(a);
-  if (s.type === 'OperatorNode' && s.fn === 'unaryMinus') return s.args![0];
+  if (s.type === 'OperatorNode' && s.fn === 'unaryMinus') return stripParentheses(s.args![0]);
   return fold(new (loadMath().OperatorNode)('-', 'unaryMinus', [a]));
 }
 
