@@ -28,7 +28,7 @@ export function checkChinchilla(c: ChinchillaConstants, what: string): void {
 }
 
 /**
- * Closed form for L = E + A/N^alpha + B/D^beta under C = f N D (DESIGN.md section 1):
+ * Closed form for L = E + A/N^alpha + B/D^beta under C = f N D (docs/derivations.md#chinchilla-form):
  * G = (alpha A / (beta B))^(1/(alpha+beta)), N* = G (C/f)^(beta/(alpha+beta)), D* = (C/f)^(alpha/(alpha+beta)) / G,
  * and L*(C) = E + K (C/f)^(-alpha beta/(alpha+beta)) with K = A G^-alpha + B G^beta.
  */

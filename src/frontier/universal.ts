@@ -17,7 +17,8 @@ export interface UniversalConstants {
  * Optimal shape at fixed N = k m^2 l: the Lagrange condition a_m c_m m^-a_m = 2 a_l c_l l^-a_l
  * (with the universal exponents c_m/m = 2 c_l/l, so m* / l* = c_m/(2 c_l)). The size terms then
  * add up to c_N N^(-alpha_N) with alpha_N = a_m a_l/(a_m + 2 a_l) (1/3 universal), which turns
- * the problem into the Chinchilla form with A = c_N, alpha = alpha_N, B = c_D, beta = a_D.
+ * the problem into the Chinchilla form with A = c_N, alpha = alpha_N, B = c_D, beta = a_D
+ * (docs/derivations.md#optimal-shape).
  */
 export function universalSizeTerm(c: UniversalConstants, k: number): { c_N: number; alpha_N: number; depthAt(N: number): number } {
   const { c_m, a_m, c_l, a_l } = c;
@@ -43,7 +44,7 @@ export function universalSizeTerm(c: UniversalConstants, k: number): { c_N: numb
   return { c_N, alpha_N, depthAt };
 }
 
-/** Closed-form frontier of the universal form (DESIGN.md section 1). */
+/** Closed-form frontier of the universal form (docs/derivations.md#frontier-closed-forms). */
 export function solveUniversal(c: UniversalConstants, paramsPerShape: number, flopsPerParamToken: number): SolvedFrontier {
   const k = paramsPerShape;
   const size = universalSizeTerm(c, k);

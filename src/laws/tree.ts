@@ -1,8 +1,8 @@
-import type { MathNode } from './expression';
+import { loadMath, type MathNode } from './parse';
 
 /**
- * Small readings of a law's expression tree that the fitter, the multi-start and the frontier all
- * need: one copy each, so every part of the package reads a law the same way.
+ * Small readings and rewritings of a law's expression tree that the fitter, the multi-start and the
+ * frontier all need: one copy each, so every part of the package reads a law the same way.
  */
 
 /** The node without its enclosing parentheses. */
@@ -21,4 +21,14 @@ export function symbolsOf(node: MathNode): Set<string> {
   const names = new Set<string>();
   node.traverse((child, path) => { if (child.type === 'SymbolNode' && path !== 'fn') names.add(child.name!); });
   return names;
+}
+
+/** Replaces symbols by numbers (fixed parameters) or expressions (tied parameters). */
+export function substitute(node: MathNode, values: Record<string, number>, exprs: Record<string, MathNode>): MathNode {
+  const m = loadMath();
+  return node.transform((n) => {
+    if (n.type === 'SymbolNode' && n.name! in values) return new m.ConstantNode(values[n.name!]);
+    if (n.type === 'SymbolNode' && n.name! in exprs) return new m.ParenthesisNode(exprs[n.name!]);
+    return n;
+  });
 }

@@ -10,8 +10,8 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 
 // The issue's call on the real Chinchilla runs. References: a brute-force grid over (m, l, D) under C = 6ND
-// on the fitted law, and the published Chinchilla-runs refit in notes/papers.md section 1.4 (203 points,
-// universal exponents: D*/N* about 30 tokens per parameter, m*/l* = 59.6).
+// on the fitted law, and an independent least-squares refit of the same 203 points with the universal exponents
+// fixed, done outside this package (D*/N* about 30 tokens per parameter, m*/l* = 59.6).
 test('frontier of fitUniversal(datasets.chinchilla()) matches brute force at three budgets', () => {
   const u = fitUniversal(datasets.chinchilla(), { exclude: { highestLoss: 40 }, bootstrap: 100, seed: 3 });
   const f = frontier(u, { budgets: [1e20, 1e22, 1e24] });
@@ -30,7 +30,7 @@ test('frontier of fitUniversal(datasets.chinchilla()) matches brute force at thr
   assert.deepEqual(f.at(5.76e23), f.at(5.76e23));
   assert.equal(f.table().shape[0], 3);
 
-  // Bands: numpy percentiles (python3) of the DESIGN.md formulas evaluated per bootstrap draw.
+  // Bands: numpy percentiles (python3) of the docs/derivations.md#frontier-closed-forms formulas evaluated per bootstrap draw.
   assert.ok(f.bands && f.intervals);
   const samples = u.bootstrap!.samples;
   const script = `
@@ -63,7 +63,7 @@ print(json.dumps(out))
   }
 });
 
-// The issue's Chinchilla-form call. Reference: DESIGN.md's G formula evaluated by numpy (python3) on the fit's
+// The issue's Chinchilla-form call. Reference: the G formula (docs/derivations.md#chinchilla-form) evaluated by numpy (python3) on the fit's
 // parameters and on each bootstrap draw: G = (alpha A/(beta B))^(1/(alpha+beta)), N* = G (C/6)^(beta/(alpha+beta)),
 // D* = (C/6)^(alpha/(alpha+beta))/G, L* = E + A N*^-alpha + B D*^-beta, 95% intervals by np.percentile.
 test('frontier(fitLaw(datasets.epochChinchilla(), "chinchilla")) follows the G formula, bands included', () => {

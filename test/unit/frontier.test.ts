@@ -46,11 +46,12 @@ function bruteForceND(loss: (N: number, D: number) => number, C: number) {
 }
 
 
-// Reference: notes/papers.md section 1.4, a refit of the Chinchilla width/depth data with the universal
-// exponents fixed (c_m = 387.6, c_l = 3.253, c_D = 1064, L0 = 1.778), and its frontier table computed there
-// (not by this package): 1e20 -> N* 7.4e8, D* 2.25e10, 1543 x 26, L* 2.53; 1e22 -> 7.4e9, 2.25e11, 3324 x 56,
-// 2.13; 1e24 -> 7.4e10, 2.25e12, 7162 x 120, 1.94. The closed form is also checked against a brute-force grid.
-test('universal closed form agrees with a brute-force grid over (m, l, D) and the notes table', () => {
+// Reference: a least-squares refit on log L of the Chinchilla width/depth runs (the 245-run CSV of the
+// DepthScaling repository, 40 highest losses dropped, 203 points) with the universal exponents fixed, done
+// outside this package: c_m = 387.6, c_l = 3.253, c_D = 1064, L0 = 1.778, and its frontier table computed
+// there: 1e20 -> N* 7.4e8, D* 2.25e10, 1543 x 26, L* 2.53; 1e22 -> 7.4e9, 2.25e11, 3324 x 56, 2.13;
+// 1e24 -> 7.4e10, 2.25e12, 7162 x 120, 1.94. The closed form is also checked against a brute-force grid.
+test('universal closed form agrees with a brute-force grid over (m, l, D) and an independent refit\'s table', () => {
   const c = { L0: 1.778, c_m: 387.6, c_l: 3.253, c_D: 1064 };
   const f = frontier({ law: 'universal', params: c }, { budgets: [1e20, 1e22, 1e24] });
   assert.equal(f.form, 'universal');
@@ -73,7 +74,7 @@ test('universal closed form agrees with a brute-force grid over (m, l, D) and th
     assert.equal(Math.round(row.depth!), t.l);
     assert.equal(Number(row.loss.toFixed(2)), t.L);
   }
-  // DESIGN.md section 1: m*/l* = c_m/(2 c_l), D*/N* = (c_D/c_N)^3, c_N = ((27/4) k c_m^2 c_l)^(1/3).
+  // docs/derivations.md#frontier-closed-forms: m*/l* = c_m/(2 c_l), D*/N* = (c_D/c_N)^3, c_N = ((27/4) k c_m^2 c_l)^(1/3).
   const cN = Math.cbrt((27 / 4) * 12 * c.c_m ** 2 * c.c_l);
   assert.ok(rel(f.aspectRatio!, c.c_m / (2 * c.c_l)) < 1e-12);
   assert.ok(rel(f.tokensPerParam, (c.c_D / cN) ** 3) < 1e-12);
@@ -93,7 +94,7 @@ test('Chinchilla closed form agrees with a brute-force grid over N at three budg
     assert.ok(rel(row.tokens, bf.D) < 0.01);
     assert.ok(rel(row.loss, bf.L) < 0.01);
   }
-  // lossExponent = -alpha beta/(alpha + beta) (DESIGN.md section 1).
+  // lossExponent = -alpha beta/(alpha + beta) (docs/derivations.md#chinchilla-form).
   assert.ok(rel(f.lossExponent, -(0.34 * 0.28) / 0.62) < 1e-12);
   assert.ok(f.notes.some((n) => n.includes('first budget')));
 });
@@ -113,6 +114,36 @@ test('numeric frontier of a non-separable law (Kaplan et al. L(N, D)) agrees wit
     assert.ok(rel(row.params, bf.N) < 0.01, `N* at ${row.flops}: ${row.params} vs ${bf.N}`);
     assert.ok(rel(row.loss, bf.L) < 1e-6);
   }
+});
+
+// The closed forms are chosen from the law's structure (src/laws/structure.ts), not from names: any spelling
+// of the Chinchilla form gets the closed form with the given constants, read exactly; a size term that is not
+// a power law gets the numeric minimisation, checked against the brute-force grid over N.
+test('closed forms are chosen from the structure of the expression, whatever its spelling', () => {
+  const p = { A: 406.4, B: 410.7, E: 1.69, alpha: 0.34, beta: 0.28 };
+  const named = frontier({ law: 'chinchilla', params: p }, { budgets: [1e20, 1e24] });
+  for (const law of ['E + A * N^(-alpha) + B * D^(-beta)', 'E + A * pow(N, -alpha) + B / pow(D, beta)', '(B / D^beta + E) + 2 * (A / 2) / N^alpha']) {
+    const f = frontier({ law, params: p }, { budgets: [1e20, 1e24] });
+    assert.equal(f.form, 'chinchilla', law);
+    assert.equal(f.constants.alpha, 0.34);
+    assert.equal(f.constants.beta, 0.28);
+    assert.equal(f.constants.E, 1.69);
+    f.rows.forEach((row, i) => assert.ok(rel(row.params, named.rows[i].params) < 1e-12 && rel(row.loss, named.rows[i].loss) < 1e-12, law));
+  }
+  const q = { ...p, k: 1e9 };
+  for (const [law, js] of [
+    ['E + A / (N + 1)^alpha + B / D^beta', (N: number, D: number) => q.E + q.A / (N + 1) ** q.alpha + q.B / D ** q.beta],
+    ['E + A * exp(-N / k) + B / D^beta', (N: number, D: number) => q.E + q.A * Math.exp(-N / q.k) + q.B / D ** q.beta],
+  ] as const) {
+    const f = frontier({ law, params: law.includes('exp') ? q : p }, { budgets: [1e21] });
+    assert.equal(f.form, 'numeric', law);
+    const bf = bruteForceND(js, 1e21);
+    assert.ok(rel(f.rows[0].params, bf.N) < 0.01 && rel(f.rows[0].loss, bf.L) < 1e-6, `${law}: ${f.rows[0].params} vs ${bf.N}`);
+  }
+  // The universal form spelled otherwise: the closed form's aspect ratio c_m / (2 c_l).
+  const u = frontier({ law: 'L0 + c_m * m^(-1) + c_l / l + c_D / D^(1/3)', params: { L0: 1.778, c_m: 387.6, c_l: 3.253, c_D: 1064 } }, { budgets: [1e22] });
+  assert.equal(u.form, 'universal');
+  assert.ok(rel(u.aspectRatio!, 387.6 / (2 * 3.253)) < 1e-12);
 });
 
 // Reference: the brute-force grid again; method 'numeric' must find the closed-form optimum, shape included.
