@@ -155,8 +155,9 @@ test('progress, abort and errors: the run stops, rejects, and frees every tensor
   assert.equal(tf.memory().numTensors, start, 'no leak after an error');
 });
 
-test('residual-depth: the lockstep multi-depth trainer gives exactly the single-network forward and gradients', async () => {
-  const { ResidualNet, StudentStack } = await import('../../src/toys/residual-depth');
+test('residual-depth: the lockstep stack of several depths gives exactly the forward and gradients of each network run alone', async () => {
+  const { ResidualNet } = await import('../../src/toys/residual-net');
+  const { ResidualStack } = await import('../../src/toys/residual-stack');
   const { openEngine } = await import('../../src/toys/engine');
   const engine = await openEngine('auto');
   try {
@@ -168,24 +169,35 @@ test('residual-depth: the lockstep multi-depth trainer gives exactly the single-
     const nets = depths.map((l) => ResidualNet.random(rng, l, d, H, 0.5, false, engine));
     const x = rng.fillNormal(new Float32Array(B * d));
     const g0 = rng.fillNormal(new Float32Array(B * d));
-    const mk = () => nets.map((n) => n.layers.map(() => ({ F: new Float32Array(d * H), c: new Float32Array(H), P: new Float32Array(H * d) })));
+    const mk = () => nets.map((n) => n.zeroGradients());
+    // each network alone: a stack of one, whose products are single (not batched) tfjs calls
     const ref = mk();
+    const refIn: Float32Array[] = [];
     const refOut = nets.map((n, i) => {
       const h = x.slice();
-      n.forward(h, B, true);
-      n.backward(g0.slice(), B, ref[i]);
+      const alone = new ResidualStack([n], B, engine, true);
+      alone.forward([h]);
+      const g = g0.slice();
+      alone.backward([g], [ref[i]]);
+      refIn.push(g);
       return h;
     });
-    const stack = new StudentStack(nets, depths, d, H, B, engine);
+    const stack = new ResidualStack(nets, B, engine, true);
     const hs = depths.map(() => x.slice());
     stack.forward(hs);
     const got = mk();
-    stack.backward(depths.map(() => g0.slice()), got);
+    const gs = depths.map(() => g0.slice());
+    stack.backward(gs, got);
     nets.forEach((n, i) => {
       assert.deepEqual(Array.from(hs[i]), Array.from(refOut[i]));
+      assert.deepEqual(Array.from(gs[i]), Array.from(refIn[i]));
       n.layers.forEach((_, k) => {
         for (const key of ['F', 'c', 'P'] as const) assert.deepEqual(Array.from(got[i][k][key]), Array.from(ref[i][k][key]));
       });
+      // the inference forward (no kept activations, as for the teacher and the test loss) is the same arithmetic
+      const h = x.slice();
+      n.forward(h, B);
+      assert.deepEqual(Array.from(h), Array.from(refOut[i]));
     });
   } finally {
     await engine.close();
@@ -195,7 +207,8 @@ test('residual-depth: the lockstep multi-depth trainer gives exactly the single-
 test('superposition-width: the hand-written gradients (dense and sparse paths) equal tfjs autodiff', async () => {
   // Reference: tfjs's own automatic differentiation of mean((relu(x W W^T + b) - x)^2) on the same batch,
   // an independent computation of what the toy's hand-written backward (over distinct active features) must give.
-  const { SuperpositionModel, featureProbabilities } = await import('../../src/toys/superposition-width');
+  const { SuperpositionModel } = await import('../../src/toys/superposition-model');
+  const { featureProbabilities } = await import('../../src/toys/superposition-batch');
   const { openEngine } = await import('../../src/toys/engine');
   const engine = await openEngine('auto');
   const tf = engine.tf;
@@ -242,7 +255,7 @@ test('superposition-width: the hand-written gradients (dense and sparse paths) e
 test('Adam.stepScaled: the first step is the closed form fround(w f) - lr g / (|g| + eps), row by row', async () => {
   // Reference: Adam's first bias-corrected step (Kingma and Ba 2015): m_hat = g, v_hat = g^2, so the
   // update is lr g / (|g| + eps); the decoupled decay multiplies each row by its factor first.
-  const { Adam } = await import('../../src/toys/common');
+  const { Adam } = await import('../../src/toys/adam');
   const w = Float32Array.from([1, -2, 3, 0.5, 0.25, -4]);
   const g = Float32Array.from([0.3, -1e-3, 2, 0, -5, 1e-9]);
   const scale = Float64Array.from([0.9, 1.1]);
