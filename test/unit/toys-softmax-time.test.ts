@@ -29,9 +29,14 @@ test('softmax-time: peaked target decays as a power law near 1/3; same seed give
   const c = await runToy('softmax-time', { ...opts, seed: 4 });
   assert.notDeepEqual(dataFrameColumns(c.curves).loss, ca.loss);
   assert.ok(/softmax-time/.test(a.summary()));
+  // typed results of this toy: the regime the notes name, and the loss after the last step
+  assert.equal(a.regime, 'power-law');
+  assert.ok(a.powerLawR2 >= a.exponentialR2, `R^2 ${a.powerLawR2} vs ${a.exponentialR2}`);
+  assert.equal(a.finalLoss, ca.loss[ca.loss.length - 1]);
 });
 
 test('softmax-time: a flat (high-temperature) target decays exponentially and the result says so', async () => {
   const r = await runToy('softmax-time', { seed: 0, temperature: 0.1, steps: 500, batch: 256, fitRange: [5, 40] });
   assert.ok(/exponential/.test(r.notes.join(' ')), r.notes.join('\n'));
+  assert.equal(r.regime, 'exponential');
 });

@@ -23,6 +23,7 @@ test('superposition-width strong: loss ~ 1/m, overlap ~ 1/m, every feature repre
   const cols = dataFrameColumns(r.curves);
   assert.deepEqual(Object.keys(cols), ['width', 'step', 'tau', 'loss']);
   assert.deepEqual(r.points.x, widths);
+  assert.ok(r.powerLawR2 > 0.9 && r.powerLawR2 <= 1, `R^2 ${r.powerLawR2}`);
 });
 
 test('superposition-width weak: about m of n features represented, exponent near alpha - 1', async () => {

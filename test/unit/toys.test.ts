@@ -67,6 +67,21 @@ test('impossible options throw a ScalingLabError naming the option, before any t
   assert.equal(o.lr, 0.08);
 });
 
+test('resolved options: defaults per toy and regime, in the order the summary lists them', () => {
+  const weak = resolveToyOptions('superposition-width', { regime: 'weak' });
+  assert.equal(weak.gamma, 0.1);
+  assert.equal(resolveToyOptions('superposition-width', {}).gamma, -1);
+  // a positive gamma alone selects the weak regime
+  assert.equal(resolveToyOptions('superposition-width', { gamma: 0.3 }).regime, 'weak');
+  const depth = resolveToyOptions('residual-depth', { depths: [3, 1], seed: 4 });
+  assert.deepEqual(depth.depths, [3, 1]);
+  assert.equal(depth.seed, 4);
+  assert.equal(depth.backend, 'auto');
+  assert.deepEqual(Object.keys(resolveToyOptions('softmax-time', { onProgress: () => undefined })),
+    ['seed', 'backend', 'temperature', 'vocab', 'dim', 'steps', 'batch', 'lr', 'logEvery', 'fitRange', 'onProgress']);
+  assert.deepEqual(Object.keys(weak), ['seed', 'backend', 'regime', 'alpha', 'features', 'widths', 'steps', 'batch', 'lr', 'warmup', 'lrFloor', 'logEvery', 'finalFraction', 'gamma']);
+});
+
 test('progress, abort and errors: the run stops, rejects, and frees every tensor', async () => {
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   await runToy('softmax-time', { steps: 5, batch: 8, fitRange: [0.01, 1] }); // warm the backend up
