@@ -13,8 +13,10 @@ import * as fs from 'fs';
 import { runToy, ToyResult } from '../src/toys';
 import { openEngine } from '../src/toys/engine';
 import { Rng } from '../src/util/random';
-import { ToyContext, warmupCosine } from '../src/toys/common';
-import { SuperpositionModel, featureProbabilities } from '../src/toys/superposition-width';
+import type { ToyContext } from '../src/toys/context';
+import { warmupCosine } from '../src/toys/schedule';
+import { featureProbabilities } from '../src/toys/superposition-batch';
+import { SuperpositionModel } from '../src/toys/superposition-model';
 
 const args = process.argv.slice(2);
 const want = (k: string) => !args.some((a) => !a.startsWith('--')) || args.includes(k);

@@ -1,8 +1,12 @@
-import { Adam, CurveColumns, ToyContext, rmsNormRows } from './common';
+import { Adam } from './adam';
+import type { ToyContext } from './context';
+import type { CurveColumns, ToyCore, ToySpec } from './core';
 import { transpose } from './engine';
+import { OptionValues, badOption, intOption, numberOption, trainingOptions } from './options';
+import { rmsNormRows } from './rms';
 import { linearFit, logLogSlope } from '../util/stats';
 
-/** Options of the `softmax-time` toy (the LM-head teacher-student of the one-third paper). */
+/** Options of the `softmax-time` toy (the LM-head teacher-student of the one-third paper; docs/toys.md#softmax-time). */
 export interface SoftmaxTimeOptions {
   /** Temperature T of the teacher logits W* x / T. Default 1e-3 (peaked); T >= 0.06 is flat. */
   temperature: number;
@@ -26,50 +30,81 @@ export const softmaxTimeDefaults: SoftmaxTimeOptions = {
   temperature: 1e-3, vocab: 128, dim: 32, steps: 2000, batch: 1024, lr: 0.08, logEvery: 5, fitRange: [5, 150],
 };
 
-export interface ToyCore {
-  curves: CurveColumns;
-  points: { x: number[]; loss: number[]; xLabel: string };
-  exponent: { value: number; stderr: number; ci: [number, number]; expected: number; range: [number, number] };
-  notes: string[];
-  overlap?: number[];
-  representedFraction?: number[];
-  extra?: Record<string, unknown>;
+/** What the softmax-time result adds to the common fields. */
+export interface SoftmaxTimeExtra {
+  /** 'exponential' when log L is straighter in tau than in log tau (a flat target), else 'power-law'. */
+  regime: 'power-law' | 'exponential';
+  /** R^2 of log L against log tau over the fit range. */
+  powerLawR2: number;
+  /** R^2 of log L against tau over the fit range. */
+  exponentialR2: number;
+  /** Test loss after the last step. */
+  finalLoss: number;
+}
+
+function resolveSoftmaxTime(given: OptionValues): SoftmaxTimeOptions {
+  const o: OptionValues = { ...softmaxTimeDefaults, ...given };
+  const temperature = numberOption(o, 'temperature');
+  const vocab = intOption(o, 'vocab', 2);
+  const dim = intOption(o, 'dim', 1);
+  const fr = o.fitRange;
+  if (!Array.isArray(fr) || fr.length !== 2 || !(fr[0] > 0) || !(fr[1] > fr[0])) {
+    badOption('fitRange', `must be [tauFrom, tauTo] with 0 < tauFrom < tauTo, got ${JSON.stringify(fr)}.`, 'pass e.g. fitRange: [5, 150].');
+  }
+  const { steps, batch, lr, logEvery } = trainingOptions(o);
+  return { temperature, vocab, dim, steps, batch, lr, logEvery, fitRange: fr as [number, number] };
 }
 
 /**
- * Student logits W x^ (W zero-initialised) learn the teacher's softmax(W* x^ / T) under KL (same
- * gradient as cross-entropy), with Adam at a constant rate. Each step's loss is measured on the fresh
- * batch before the update, so it is a test loss of the model after `step` updates, at tau = lr x step.
- * Forward: one product x^ [B,d] x [W*^T/T | W^T] [d,2V] (teacher and student together); gradient:
- * x^T [d,B] x (p_S - p_T) [B,V] / B, with x^T materialised.
+ * Student logits W x^ (W zero-initialised) against the teacher's softmax(W* x^ / T) under KL (same
+ * gradient as cross-entropy). Forward: one product x^ [B,d] x [W*^T/T | W^T] [d,2V] (teacher and
+ * student together); gradient: x^T [d,B] x (p_S - p_T) [B,V] / B, with x^T materialised.
  */
-export async function trainSoftmaxTime(o: SoftmaxTimeOptions, ctx: ToyContext): Promise<ToyCore> {
-  const { engine, rng } = ctx;
-  const V = o.vocab;
-  const d = o.dim;
-  const B = o.batch;
-  const V2 = 2 * V;
-  // [d, 2V]: columns 0..V-1 the teacher W*^T / T, columns V..2V-1 the student W^T (zero init)
-  const wcat = new Float32Array(d * V2);
-  const bound = 1 / Math.sqrt(d);
-  for (let c = 0; c < V; c++) {
-    for (let r = 0; r < d; r++) wcat[r * V2 + c] = ((2 * rng.uniform() - 1) * bound) / o.temperature;
-  }
-  const ws = new Float32Array(d * V); // student W^T [d, V], the optimised parameter
-  const grad = new Float32Array(d * V);
-  const adam = new Adam(d * V);
-  const x = new Float32Array(B * d);
-  const xt = new Float32Array(B * d);
-  const diff = new Float32Array(B * V);
-  const curves: CurveColumns = { step: [], tau: [], loss: [] };
-  const pT = new Float64Array(V);
-  const eS = new Float64Array(V);
+class SoftmaxTeacherStudent {
+  private readonly V: number;
+  private readonly d: number;
+  private readonly B: number;
+  /** [d, 2V]: columns 0..V-1 the teacher W*^T / T, columns V..2V-1 a copy of the student W^T. */
+  private readonly wcat: Float32Array;
+  /** The student W^T [d, V], the optimised parameter (zero init). */
+  private readonly ws: Float32Array;
+  private readonly grad: Float32Array;
+  private readonly adam: Adam;
+  private readonly x: Float32Array;
+  private readonly xt: Float32Array;
+  /** d loss / d student logits of the last batch, [B, V]. */
+  private readonly diff: Float32Array;
+  private readonly pT: Float64Array;
+  private readonly eS: Float64Array;
 
-  const forward = (withGrad: boolean): number => {
+  constructor(o: SoftmaxTimeOptions, private readonly ctx: ToyContext) {
+    const V = (this.V = o.vocab);
+    const d = (this.d = o.dim);
+    const B = (this.B = o.batch);
+    this.wcat = new Float32Array(d * 2 * V);
+    const bound = 1 / Math.sqrt(d);
+    for (let c = 0; c < V; c++) {
+      for (let r = 0; r < d; r++) this.wcat[r * 2 * V + c] = ((2 * ctx.rng.uniform() - 1) * bound) / o.temperature;
+    }
+    this.ws = new Float32Array(d * V);
+    this.grad = new Float32Array(d * V);
+    this.adam = new Adam(d * V);
+    this.x = new Float32Array(B * d);
+    this.xt = new Float32Array(B * d);
+    this.diff = new Float32Array(B * V);
+    this.pT = new Float64Array(V);
+    this.eS = new Float64Array(V);
+  }
+
+  /** Draws a fresh batch and returns the mean KL(teacher || student) on it; withGrad fills diff. */
+  loss(withGrad: boolean): number {
+    const { V, d, B, x, wcat, ws, pT, eS, diff } = this;
+    const V2 = 2 * V;
+    const rng = this.ctx.rng;
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
     rmsNormRows(x, B, d);
     for (let r = 0; r < d; r++) wcat.set(ws.subarray(r * V, r * V + V), r * V2 + V);
-    const z = engine.mm(x, wcat, B, d, V2);
+    const z = this.ctx.engine.mm(x, wcat, B, d, V2);
     let kl = 0;
     for (let b = 0; b < B; b++) {
       const o0 = b * V2;
@@ -100,42 +135,59 @@ export async function trainSoftmaxTime(o: SoftmaxTimeOptions, ctx: ToyContext): 
       }
     }
     return kl / B;
-  };
+  }
 
+  /** One Adam step on the student from the last batch's gradient (after loss(true)). */
+  update(lr: number): void {
+    const { V, d, B } = this;
+    transpose(this.x, B, d, this.xt);
+    this.grad.set(this.ctx.engine.mm(this.xt, this.diff, d, B, V));
+    this.adam.step(this.ws, this.grad, lr);
+  }
+}
+
+/**
+ * Adam at a constant rate. Each step's loss is measured on the fresh batch before the update, so it
+ * is a test loss of the model after `step` updates, at tau = lr x step.
+ */
+async function trainSoftmaxTime(o: SoftmaxTimeOptions, ctx: ToyContext): Promise<ToyCore<SoftmaxTimeExtra>> {
+  const model = new SoftmaxTeacherStudent(o, ctx);
+  const curves: CurveColumns<'step' | 'tau' | 'loss'> = { step: [], tau: [], loss: [] };
   for (let step = 0; step < o.steps; step++) {
     await ctx.tick();
-    const loss = forward(true);
+    const loss = model.loss(true);
     if (step % o.logEvery === 0) {
       curves.step.push(step);
       curves.tau.push(step * o.lr);
       curves.loss.push(loss);
     }
     ctx.report(step, loss);
-    transpose(x, B, d, xt);
-    const g = engine.mm(xt, diff, d, B, V);
-    grad.set(g);
-    adam.step(ws, grad, o.lr);
+    model.update(o.lr);
   }
-  const finalLoss = forward(false);
+  const finalLoss = model.loss(false);
   curves.step.push(o.steps);
   curves.tau.push(o.steps * o.lr);
   curves.loss.push(finalLoss);
   ctx.report(o.steps, finalLoss);
+  return timeExponent(o, curves, finalLoss);
+}
 
+/** The exponent over the fit range, and whether the decay is a power law or exponential. */
+function timeExponent(o: SoftmaxTimeOptions, curves: CurveColumns<'step' | 'tau' | 'loss'>, finalLoss: number): ToyCore<SoftmaxTimeExtra> {
   const [lo, hi] = o.fitRange;
   const px: number[] = [];
   const py: number[] = [];
   for (let i = 0; i < curves.tau.length; i++) {
-    const t = curves.tau[i] as number;
+    const t = curves.tau[i];
     if (t >= lo && t <= hi) {
       px.push(t);
-      py.push(curves.loss[i] as number);
+      py.push(curves.loss[i]);
     }
   }
   const fit = logLogSlope(px, py);
   const notes: string[] = [];
   const betaStar = Math.sqrt(1 / 3) / o.temperature;
-  notes.push(`teacher inverse temperature beta* = 0.577/T = ${betaStar.toFixed(1)} (peaked when beta* >> sqrt(2 ln V) = ${Math.sqrt(2 * Math.log(V)).toFixed(2)})`);
+  notes.push(`teacher inverse temperature beta* = 0.577/T = ${betaStar.toFixed(1)} (peaked when beta* >> sqrt(2 ln V) = ${Math.sqrt(2 * Math.log(o.vocab)).toFixed(2)})`);
   // power law (straight in log L vs log tau) or exponential (straight in log L vs tau)?
   const logs = py.map((v) => Math.log(Math.max(v, 1e-30)));
   const expFit = linearFit(px, logs);
@@ -154,6 +206,14 @@ export async function trainSoftmaxTime(o: SoftmaxTimeOptions, ctx: ToyContext): 
     points: { x: px, loss: py, xLabel: 'tau' },
     exponent: { value: fit.value, stderr: fit.stderr, ci: fit.ci, expected: 1 / 3, range: [lo, hi] },
     notes,
-    extra: { powerLawR2: fit.r2, exponentialR2: expFit.r2, finalLoss, regime: exponential ? 'exponential' : 'power-law' },
+    extra: { regime: exponential ? 'exponential' : 'power-law', powerLawR2: fit.r2, exponentialR2: expFit.r2, finalLoss },
   };
 }
+
+export const softmaxTimeToy: ToySpec<SoftmaxTimeOptions, SoftmaxTimeExtra> = {
+  optionNames: Object.keys(softmaxTimeDefaults),
+  resolve: resolveSoftmaxTime,
+  totalSteps: (o) => o.steps,
+  train: trainSoftmaxTime,
+  paper: 'L ~ tau^(-1/3) (Liu et al., one-third time scaling; toy 0.337 +/- 0.002)',
+};

@@ -1,0 +1,36 @@
+import type { Engine } from './engine';
+import type { Rng } from '../util/random';
+import { ScalingLabError } from '../errors';
+
+/** What each toy's training function gets. */
+export interface ToyContext {
+  engine: Engine;
+  rng: Rng;
+  signal?: AbortSignal;
+  /** Progress: done steps (over the whole sweep), current loss, task label. */
+  report(done: number, loss?: number, task?: string): void;
+  /** Call once per step: checks for an abort and yields to the event loop every ~50 ms. */
+  tick(): Promise<void>;
+}
+
+export function makeTick(signal: AbortSignal | undefined): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (signal?.aborted) throw abortError(signal);
+    const now = Date.now();
+    if (now - last >= 50) {
+      last = now;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw abortError(signal);
+    }
+  };
+}
+
+/** The error a run rejects with once its signal aborts: the signal's own reason when it is an Error. */
+export function abortError(signal: AbortSignal): Error {
+  const reason = (signal as AbortSignal & { reason?: unknown }).reason;
+  if (reason instanceof Error) return reason;
+  const err = new ScalingLabError('aborted', 'runToy: aborted by the caller (AbortSignal).');
+  err.name = 'AbortError';
+  return err;
+}

@@ -1,0 +1,51 @@
+import type { Engine } from './engine';
+import { ResidualStack } from './residual-stack';
+import type { Rng } from '../util/random';
+
+/** One residual block's parameters: h <- h + relu(rms(h) F + c)^2 P. */
+export interface Layer {
+  F: Float32Array; // [d, H]
+  c: Float32Array; // [H]
+  P: Float32Array; // [H, d]
+}
+
+function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
+  return rng.fillUniform(new Float32Array(size), -bound, bound);
+}
+
+/**
+ * A residual MLP (docs/toys.md#residual-depth): h <- h + relu(rms(h) F + c)^2 P per layer; the output
+ * is rms(h). The parameters only: forward and backward are ResidualStack's, which runs several
+ * networks in lockstep (a single network is a stack of one).
+ */
+export class ResidualNet {
+  constructor(readonly d: number, readonly H: number, readonly layers: Layer[], private readonly engine: Engine) {}
+
+  /** nn.Linear default init U(+-1/sqrt(fan_in)); P scaled by pScale (0 gives the zero-initialised student). */
+  static random(rng: Rng, depth: number, d: number, H: number, pScale: number, tied: boolean, engine: Engine): ResidualNet {
+    const layers: Layer[] = [];
+    for (let k = 0; k < depth; k++) {
+      if (tied && k > 0) {
+        layers.push(layers[0]);
+        continue;
+      }
+      const F = uniformArray(rng, d * H, 1 / Math.sqrt(d));
+      const c = uniformArray(rng, H, 1 / Math.sqrt(d));
+      const P = pScale === 0 ? new Float32Array(H * d) : uniformArray(rng, H * d, 1 / Math.sqrt(H));
+      if (pScale !== 0 && pScale !== 1) for (let i = 0; i < P.length; i++) P[i] *= pScale;
+      layers.push({ F, c, P });
+    }
+    return new ResidualNet(d, H, layers, engine);
+  }
+
+  /** Zero gradients in the layers' layout. */
+  zeroGradients(): Layer[] {
+    const { d, H } = this;
+    return this.layers.map(() => ({ F: new Float32Array(d * H), c: new Float32Array(H), P: new Float32Array(H * d) }));
+  }
+
+  /** Runs the network on h [B, d] in place, without keeping activations (h becomes the last residual state, before the final rms). */
+  forward(h: Float32Array, B: number): void {
+    new ResidualStack([this], B, this.engine, false).forward([h]);
+  }
+}
