@@ -15,9 +15,9 @@ export interface ComputeComparison {
 }
 
 /**
- * Solves L*_A(C') = L*_B(C) for C' (DESIGN.md section 1). With equal L0 and the universal exponents
- * this is (K_B/K_A)^6 at every budget; with different L0 it depends on the budget, and a recipe whose
- * floor L0 lies at or above B's frontier loss never reaches it.
+ * Solves L*_A(C') = L*_B(C) for C' (docs/derivations.md#compute-multipliers). With equal L0 and the
+ * universal exponents this is (K_B/K_A)^6 at every budget; with different L0 it depends on the budget,
+ * and a recipe whose floor L0 lies at or above B's frontier loss never reaches it.
  */
 export function compareCompute(a: FrontierResult, b: FrontierResult, flops: number, names: [string, string] = ['A', 'B']): ComputeComparison {
   const loss = b.loss(flops);
