@@ -162,7 +162,7 @@ export function summaryText(r: FitResult): string {
   lines.push('');
   const ciLabel = r.bootstrap
     ? `${levelText(r.level)} CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})`
-    : `${levelText(r.level)} CI (value +/- ${fmt(normalZ(r.level), 3)} SE)`;
+    : `${levelText(r.level)} CI (value +/- ${fmt(normalZ(r.level), 4)} SE)`;
   lines.push(`  ${pad('parameter', 10)} ${pad('value', 12)} ${pad('std err', 11)} ${ciLabel}`);
   for (const p of Object.values(r.params)) {
     const ci = p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : '—';
