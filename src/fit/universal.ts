@@ -57,10 +57,11 @@ const FN = 'fitUniversal';
 interface Term { term: UniversalTerm; variable: string; role: Role; column: string; coef: string; expo: string; exponent: number | 'free' }
 
 /**
- * Fits L = L0 + c_m / m^a_m + c_l / l^a_l + c_D / D^a_D in log-loss space. With the exponents
- * fixed (default 1, 1, 1/3) the law is linear in (L0, c_m, c_l, c_D) >= 0: solved by projected
- * Gauss-Newton whose every step is an exact NNLS subproblem (linearLog.ts). Free exponents start
- * from that solution (universalFree.ts) and add the universality test. Coefficients in raw units.
+ * Fits L = L0 + c_m / m^a_m + c_l / l^a_l + c_D / D^a_D (docs/derivations.md#universal-form) in
+ * log-loss space. With the exponents fixed (default 1, 1, 1/3) the law is linear in (L0, c_m, c_l,
+ * c_D) >= 0: solved by projected Gauss-Newton whose every step is an exact NNLS subproblem
+ * (linearLog.ts). Free exponents start from that solution (universalFree.ts) and add the
+ * universality test. Coefficients in raw units.
  */
 export function fitUniversal(data: DataInput, options: UniversalOptions = {}): FitResult {
   checkOptionKeys(FN, options, KNOWN);
