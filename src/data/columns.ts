@@ -14,7 +14,7 @@ export type DataInput = DataFrame | ReadonlyArray<Readonly<Record<string, unknow
  * Turns any accepted data input into plain columns: a danfo DataFrame, an array of records,
  * an object of columns, or a CSV path (read synchronously).
  */
-export function toColumns(data: DataInput | unknown, fn: string): Columns {
+export function toColumns(data: DataInput, fn: string): Columns {
   if (typeof data === 'string') return readCSV(data);
   if (isDataFrame(data)) return dataFrameColumns(data);
   if (Array.isArray(data)) {

@@ -1,3 +1,4 @@
+import { ScalingLabError } from '../errors';
 import type { Objective } from './types';
 
 /**
@@ -31,4 +32,15 @@ export function describeObjective(objective: Objective): string {
   return objective === 'lsq'
     ? 'least squares on log L: sum of r^2/2, r = log L - log L_fit'
     : `Huber (delta ${objective.huber}) on log L, summed over points: sum of huber(r), r = log L - log L_fit`;
+}
+
+/** The objective option as given by the user, checked. */
+export function checkObjective(fn: string, objective: unknown): Objective {
+  if (objective === 'lsq') return 'lsq';
+  if (objective && typeof objective === 'object' && Object.keys(objective).length === 1 && 'huber' in objective) {
+    const d = (objective as { huber: unknown }).huber;
+    if (typeof d === 'number' && d > 0 && Number.isFinite(d)) return { huber: d };
+  }
+  throw new ScalingLabError('bad-option', `${fn}: objective must be 'lsq' or { huber: delta } with delta > 0, got ${JSON.stringify(objective)}.`,
+    `use objective: 'lsq' (least squares on log L) or objective: { huber: 1e-3 }.`);
 }

@@ -3,6 +3,8 @@ export { fitUniversal, UNIVERSAL_EXPONENTS } from './universal';
 export type { UniversalOptions, UniversalTerm } from './universal';
 export { fitLaw } from './law';
 export type { LawOptions } from './law';
+export { fitPowerLaw } from './powerLaw';
+export type { PowerLawFit, PowerLawOptions, Estimate } from './powerLaw';
 export { HOFFMANN_GRID } from './startGrid';
 export type { StartSpec } from './startGrid';
 export type { ExcludeSpec, Row } from './exclude';

@@ -1,5 +1,5 @@
 import type { MathNode } from '../laws/expression';
-import { stripParentheses } from '../laws/tree';
+import { stripParentheses, symbolsOf } from '../laws/tree';
 import { nnlsNormal } from './nnls';
 
 /**
@@ -22,7 +22,6 @@ export function linearCoefficients(node: MathNode, free: string[], logParams: Se
   const count = new Map<string, number>();
   node.traverse((n) => { if (n.type === 'SymbolNode') count.set(n.name!, (count.get(n.name!) ?? 0) + 1); });
   const candidates = new Set(free.filter((k) => logParams.has(k) && !bounded.has(k) && count.get(k) === 1));
-  const symbolsOf = (n: MathNode) => { const s = new Set<string>(); n.traverse((q) => { if (q.type === 'SymbolNode') s.add(q.name!); }); return s; };
   const isCandidate = (n: MathNode) => { const s = strip(n); return s.type === 'SymbolNode' && candidates.has(s.name!) ? s.name! : null; };
   // Terms added (not subtracted) at the top level, so each coefficient's factor is a positive term.
   const terms: MathNode[] = [];

@@ -35,14 +35,6 @@ export interface LMOptions {
   /** Iteration cap (default 200). A run that hits it is reported as not converged. */
   maxIter?: number;
   /**
-   * Convergence: the Gauss-Newton decrement g' M^-1 g / 2 is at most ftol times the objective
-   * (default 1e-10). Scale-free, so averaging or summing the objective does not change when the
-   * solver stops (the L-BFGS-B pitfall of an absolute gradient tolerance).
-   */
-  ftol?: number;
-  /** Curvature of Huber steps: 'huber' (default, see above) or 'irls' (the majoriser itself). */
-  curvature?: 'huber' | 'irls';
-  /**
    * Called after every accepted step; returning true stops the run with reason 'joined' (used by
    * multi-start to stop a run once it has entered the basin of a minimum already found).
    */
@@ -63,6 +55,18 @@ export interface LMResult {
   gradientNorm: number;
   reason: 'converged' | 'max-iterations' | 'stalled' | 'invalid-start' | 'joined';
 }
+
+/**
+ * Convergence: the Gauss-Newton decrement g' M^-1 g / 2 is at most this fraction of the objective.
+ * Scale-free, so averaging or summing the objective does not change when the solver stops (the
+ * L-BFGS-B pitfall of an absolute gradient tolerance).
+ */
+const DECREMENT_RTOL = 1e-10;
+/** When no step decreases the objective, a decrement this small (relative) still counts as converged. */
+const STALLED_RTOL = 1e-8;
+/** Absolute floor of the decrement test per unit weight: log residuals cannot be resolved below ~1e-14. */
+const DECREMENT_FLOOR = 1e-28;
+const MAX_DAMPING = 1e16;
 
 export class LMWorkspace {
   f: Float64Array; J: Float64Array;
@@ -126,9 +130,9 @@ function genericAccumulate(prob: LMProblem, ws: LMWorkspace, theta: Float64Array
 export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, ws: LMWorkspace): LMResult {
   const { n, p, logy } = prob;
   const delta = opts.delta, w = opts.weights ?? null;
-  const maxIter = opts.maxIter ?? 200, ftol = opts.ftol ?? 1e-10;
+  const maxIter = opts.maxIter ?? 200;
   const { f, M, H, A, g, step, trial, chol, pg } = ws;
-  const exact = (opts.curvature ?? 'huber') === 'huber' && delta !== Infinity;
+  const exact = delta !== Infinity;
   const lo = prob.lower, hi = prob.upper;
   const accumulate = prob.accumulate
     ? (t: Float64Array) => prob.accumulate!(t, w, delta, exact, M, H, g)
@@ -142,10 +146,9 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
   project(theta, lo, hi, p);
   let obj = accumulate(theta);
   if (!Number.isFinite(obj)) return { objective: Infinity, iterations: 0, converged: false, gradientNorm: NaN, reason: 'invalid-start' };
-  // Absolute floor of the decrement test: log residuals cannot be resolved below ~1e-14 (exact data).
   let sumW = n;
   if (w) { sumW = 0; for (let i = 0; i < n; i++) sumW += w[i]; }
-  const floor = 1e-28 * sumW;
+  const floor = DECREMENT_FLOOR * sumW;
   let lambda = 1e-3;
   let gnorm = NaN;
   for (let iter = 0; iter < maxIter; iter++) {
@@ -158,7 +161,7 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
     }
     // Convergence test on the Gauss-Newton decrement (relative to the objective).
     const dec = decrement(M, pg, p, A, step, chol);
-    if (dec <= ftol * obj + floor) {
+    if (dec <= DECREMENT_RTOL * obj + floor) {
       return { objective: obj, iterations: iter, converged: true, gradientNorm: gnorm, reason: 'converged' };
     }
     let accepted = false;
@@ -169,7 +172,7 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
         A[a * p + a] += lambda * Math.max(M[a * p + a], 1e-12 * (1 + Math.abs(M[a * p + a])));
         step[a] = -g[a];
       }
-      if (!cholSolve(A, step, p, step, chol)) { lambda *= 10; if (lambda > 1e16) break; continue; }
+      if (!cholSolve(A, step, p, step, chol)) { lambda *= 10; if (lambda > MAX_DAMPING) break; continue; }
       if (opts.maxStep) {
         let shrink = 1;
         for (let a = 0; a < p; a++) { const q = Math.abs(step[a]) / opts.maxStep[a]; if (q > shrink) shrink = q; }
@@ -185,11 +188,11 @@ export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, w
         break;
       }
       lambda *= 8;
-      if (lambda > 1e16) break;
+      if (lambda > MAX_DAMPING) break;
     }
     if (!accepted) {
       // No step decreases the objective even with heavy damping: stationary up to rounding, or stuck.
-      const ok = dec <= 1e-8 * obj + floor;
+      const ok = dec <= STALLED_RTOL * obj + floor;
       return { objective: obj, iterations: iter + 1, converged: ok, gradientNorm: gnorm, reason: ok ? 'converged' : 'stalled' };
     }
     if (opts.joined && opts.joined(theta, objT)) return { objective: objT, iterations: iter + 1, converged: false, gradientNorm: gnorm, reason: 'joined' };

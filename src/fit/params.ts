@@ -1,5 +1,5 @@
 import { ScalingLabError } from '../errors';
-import { parseLaw, type MathNode } from '../laws/expression';
+import { parseLaw, evaluateNode, type MathNode } from '../laws/expression';
 
 /** lmfit-style parameter specification of fitLaw. */
 export interface ParamSpecOptions {
@@ -69,9 +69,9 @@ export function resolveParams(fn: string, params: string[], variables: string[],
     log = new Set(spec.logParams.filter((k) => free.includes(k)));
     for (const k of log) if (bounds[k] && bounds[k][1] <= 0) throw new ScalingLabError('bad-option', `${fn}: '${k}' is fitted as a logarithm but its bounds allow no positive value.`);
   } else {
-    // A default log-parameter whose bounds allow zero or negative values is fitted directly.
+    // A default log-parameter whose bounds allow negative values is fitted directly; a lower bound of
+    // exactly 0 keeps the log (which keeps it positive).
     log = new Set(defaultLog.filter((k) => free.includes(k) && !(bounds[k] && bounds[k][0] <= 0 && bounds[k][0] !== 0)));
-    for (const k of [...log]) if (bounds[k] && bounds[k][0] === 0) { /* log keeps it positive, fine */ }
   }
   const lower = new Float64Array(free.length), upper = new Float64Array(free.length);
   free.forEach((k, j) => {
@@ -93,4 +93,37 @@ export function thetaOf(rp: ResolvedParams, j: number, value: number, fn: string
   if (!(value > 0)) throw new ScalingLabError('bad-option', `${fn}: start value ${value} for '${rp.free[j]}' must be positive (it is fitted as a logarithm).`,
     `give a positive start, or list the parameters to fit as logs with logParams.`);
   return Math.log(value);
+}
+
+/** Natural values of every parameter (fixed, free and tied) at theta. */
+export function naturalValues(rp: ResolvedParams, theta: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = { ...rp.fixed };
+  rp.free.forEach((k, j) => { out[k] = naturalOf(rp, j, theta[j]); });
+  for (const [k, t] of Object.entries(rp.tied)) out[k] = evaluateNode(t.node, out);
+  return out;
+}
+
+/** The parameters a fit reports uncertainties for: the free ones, then the tied ones. */
+export function reportedParams(rp: ResolvedParams): string[] {
+  return [...rp.free, ...Object.keys(rp.tied)];
+}
+
+/** Relative step of the central differences through tied expressions. */
+const TIE_STEP = 1e-6;
+
+/** d natural / d theta of the reported parameters at theta (values = naturalValues there); tied ones numerically. */
+export function naturalJacobian(rp: ResolvedParams, theta: Float64Array, values: Record<string, number>): number[][] {
+  const p = rp.free.length;
+  return reportedParams(rp).map((k) => {
+    const row = new Array<number>(p).fill(0);
+    const j = rp.free.indexOf(k);
+    if (j >= 0) { row[j] = rp.log.has(k) ? values[k] : 1; return row; }
+    for (let q = 0; q < p; q++) {
+      const h = TIE_STEP * Math.max(1, Math.abs(theta[q]));
+      const tp = Float64Array.from(theta); tp[q] += h;
+      const tm = Float64Array.from(theta); tm[q] -= h;
+      row[q] = (naturalValues(rp, tp)[k] - naturalValues(rp, tm)[k]) / (2 * h);
+    }
+    return row;
+  });
 }

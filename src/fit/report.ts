@@ -4,7 +4,14 @@ import { attachDisplay } from '../display-hook';
 import { ScalingLabError } from '../errors';
 import { toDataFrame } from '../data/frame';
 import { describeObjective } from './huber';
-import type { FitResult, ParamEstimate, Role } from './types';
+import { designData, type Design } from './design';
+import { levelText, normalZ, type BootstrapResult } from './inference';
+import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
+
+/**
+ * The report of a fit (lmfit's split: parameters, minimizer, report): the result object with its
+ * methods, the summary text, and the residual statistics.
+ */
 
 /** Everything a fit computed; `makeFitResult` adds the methods. */
 export type FitParts = Omit<FitResult, 'predict' | 'evaluate' | 'table' | 'summary' | 'toJSON' | 'kind'> & {
@@ -12,9 +19,65 @@ export type FitParts = Omit<FitResult, 'predict' | 'evaluate' | 'table' | 'summa
   evaluateWith: (vars: Record<string, number>, params: Record<string, number>) => number;
 };
 
-/** Builds the FitResult object: predict, evaluate, table, summary, toJSON, and notebook display. */
-export { fmt };
+/** What a solver and its inference produced. */
+export interface FitSolution {
+  params: Record<string, ParamEstimate>;
+  objective: number;
+  converged: boolean;
+  iterations: number;
+  gradientNorm: number;
+  /** log of the fitted law at the design's points. */
+  logf: Float64Array;
+  /** Free parameters, for AIC and BIC. */
+  kFree: number;
+  bootstrap?: BootstrapResult;
+  covariance: { names: string[]; matrix: number[][] } | null;
+  warnings: string[];
+}
 
+/** How the fitter describes its law and its result. */
+export interface FitDescription {
+  law: string;
+  lawName: string | null;
+  objectiveKind: Objective;
+  level: number;
+  /** Universal form only. */
+  coefficients?: FitResult['coefficients'];
+  exponents?: FitResult['exponents'];
+  universality?: UniversalityTest;
+  /** The starts line of the summary (multi-start fits). */
+  starts?: string;
+  evaluateWith: FitParts['evaluateWith'];
+}
+
+/** The FitResult of a solution on a design. */
+export function assembleFit(design: Design, s: FitSolution, d: FitDescription): FitResult {
+  const stats = fitStatistics(design.logLoss, s.logf, null, s.kFree);
+  const roles: Record<string, Role> = {};
+  const columns: Record<string, string> = {};
+  for (const v of design.variables) { roles[v.name] = v.role; columns[v.name] = v.column; }
+  columns.loss = design.lossColumn;
+  const data = designData(design);
+  return makeFitResult({
+    law: d.law, lawName: d.lawName, roles, columns, params: s.params,
+    ...(d.coefficients ? { coefficients: d.coefficients, exponents: d.exponents } : {}),
+    objective: s.objective, objectiveKind: d.objectiveKind, level: d.level,
+    converged: s.converged, iterations: s.iterations, gradientNorm: s.gradientNorm,
+    n: design.n, excluded: { rows: data.included.flatMap((used, i) => (used ? [] : [i])), reason: design.exclusions },
+    residuals: stats.residuals, logLik: stats.logLik, aic: stats.aic, bic: stats.bic,
+    bootstrap: s.bootstrap ? { samples: s.bootstrap.samples, resamples: s.bootstrap.resamples, seed: s.bootstrap.seed } : undefined,
+    ...(d.universality ? { universality: d.universality } : {}),
+    data, warnings: s.warnings, covariance: s.covariance,
+    notes: {
+      exclusions: design.exclusions,
+      columns: Object.entries(columns).map(([k, v]) => `${k} <- '${v}'`).join(', '),
+      ...(d.starts !== undefined ? { starts: d.starts } : {}),
+    },
+    evaluateWith: d.evaluateWith,
+  });
+}
+
+/** Builds the FitResult object: predict, evaluate, table, summary, toJSON, and notebook display. */
 export function makeFitResult(parts: FitParts): FitResult {
   const { evaluateWith, ...fields } = parts;
   const variables = Object.keys(parts.roles);
@@ -83,7 +146,6 @@ function status(p: ParamEstimate): string {
   return 'free';
 }
 
-/** Formats a number for reports: 4 significant digits, exponent form outside [1e-3, 1e5]. */
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -98,7 +160,9 @@ export function summaryText(r: FitResult): string {
   if (r.notes?.starts) lines.push(`  starts: ${r.notes.starts}`);
   lines.push(`  converged: ${r.converged ? 'yes' : 'NO'} (${r.iterations} iterations, gradient norm ${r.gradientNorm.toExponential(2)})`);
   lines.push('');
-  const ciLabel = r.bootstrap ? `95% CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})` : '95% CI (value +/- 1.96 SE)';
+  const ciLabel = r.bootstrap
+    ? `${levelText(r.level)} CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})`
+    : `${levelText(r.level)} CI (value +/- ${fmt(normalZ(r.level), 4)} SE)`;
   lines.push(`  ${pad('parameter', 10)} ${pad('value', 12)} ${pad('std err', 11)} ${ciLabel}`);
   for (const p of Object.values(r.params)) {
     const ci = p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : '—';
@@ -145,4 +209,3 @@ export function fitStatistics(logy: Float64Array, logf: Float64Array, rows: numb
   };
 }
 
-export type { Role };

@@ -1,4 +1,6 @@
 import { ScalingLabError } from '../errors';
+import { scaleParameters, type MathNode } from '../laws/expression';
+import { additiveTerms } from '../laws/tree';
 import type { ResolvedParams } from './params';
 import { thetaOf } from './params';
 
@@ -17,6 +19,9 @@ export const HOFFMANN_GRID: Record<string, number[]> = {
   E: range(-1, 1, 0.5).map(Math.exp), A: range(0, 25, 5).map(Math.exp), B: range(0, 25, 5).map(Math.exp),
 };
 
+/** Most start points of the automatic grid. */
+const MAX_AUTO_STARTS = 2000;
+
 /** Cartesian product of per-parameter value lists (first parameter varies slowest). */
 function product(names: string[], values: number[][]): Array<Record<string, number>> {
   let out: Array<Record<string, number>> = [{}];
@@ -28,8 +33,25 @@ function product(names: string[], values: number[][]): Array<Record<string, numb
   return out;
 }
 
-/** Start points in theta space (rows of length free.length). */
-export function buildStarts(spec: StartSpec, rp: ResolvedParams, exponentParams: Set<string>, meanLoss: number, minLoss: number, fn: string, floorParams: Set<string>): Float64Array[] {
+/** What each parameter is in the law, for the automatic grid: exponents and additive floors (the rest are scales). */
+export interface ParameterKinds { exponents: Set<string>; floors: Set<string> }
+
+/**
+ * Exponents are parameters inside an exponent; floors are default log-parameters standing alone as an
+ * additive term of the top-level sum (E in E + A/N^alpha).
+ */
+export function parameterKinds(node: MathNode, params: string[], defaultLog: string[]): ParameterKinds {
+  const exponents = new Set<string>();
+  node.traverse((nd) => {
+    if (nd.type === 'OperatorNode' && nd.fn === 'pow') nd.args![1].traverse((q) => { if (q.type === 'SymbolNode' && params.includes(q.name!)) exponents.add(q.name!); });
+  });
+  const scales = scaleParameters(node, params);
+  const alone = (k: string) => additiveTerms(node).some((t) => t.type === 'SymbolNode' && t.name === k);
+  return { exponents, floors: new Set(defaultLog.filter((k) => !exponents.has(k) && scales.includes(k) && alone(k))) };
+}
+
+/** Start points in theta space (rows of length free.length); minLoss is the lowest loss fitted. */
+export function buildStarts(spec: StartSpec, rp: ResolvedParams, kinds: ParameterKinds, minLoss: number, fn: string): Float64Array[] {
   let natural: Array<Record<string, number>>;
   if (spec === 'hoffmann') {
     const extra = rp.free.filter((k) => !(k in HOFFMANN_GRID));
@@ -40,14 +62,14 @@ export function buildStarts(spec: StartSpec, rp: ResolvedParams, exponentParams:
     natural = product(rp.free, rp.free.map((k) => HOFFMANN_GRID[k]));
   } else if (spec === 'auto' || spec === undefined) {
     const values = rp.free.map((k) => {
-      if (exponentParams.has(k)) return [0.2, 0.5, 1];
-      if (floorParams.has(k)) return [0.5 * minLoss, 0.9 * minLoss];
+      if (kinds.exponents.has(k)) return [0.2, 0.5, 1];
+      if (kinds.floors.has(k)) return [0.5 * minLoss, 0.9 * minLoss];
       if (rp.log.has(k)) return [1, Math.exp(5), Math.exp(10), Math.exp(15)];
       return [0.1, 1];
     });
     natural = product(rp.free, values);
-    // Keep it small: thin evenly to at most 2000 starts.
-    if (natural.length > 2000) { const stride = natural.length / 2000; natural = Array.from({ length: 2000 }, (_, i) => natural[Math.floor(i * stride)]); }
+    // Keep it small: thin evenly.
+    if (natural.length > MAX_AUTO_STARTS) { const stride = natural.length / MAX_AUTO_STARTS; natural = Array.from({ length: MAX_AUTO_STARTS }, (_, i) => natural[Math.floor(i * stride)]); }
   } else if (Array.isArray(spec)) {
     if (spec.length === 0) throw new ScalingLabError('bad-option', `${fn}: starts is an empty array.`);
     spec.forEach((s, i) => {
@@ -61,7 +83,6 @@ export function buildStarts(spec: StartSpec, rp: ResolvedParams, exponentParams:
   } else {
     throw new ScalingLabError('bad-option', `${fn}: starts must be 'hoffmann', 'auto' or an array of { parameter: value } records.`);
   }
-  void meanLoss;
   return natural.map((s) => {
     const th = new Float64Array(rp.free.length);
     rp.free.forEach((k, j) => {

@@ -15,7 +15,7 @@ export interface ParamEstimate {
   value: number;
   /** Asymptotic standard error from the curvature of the objective; null when fixed or not estimable. */
   stderr: number | null;
-  /** 95% interval: bootstrap percentiles when a bootstrap was run, else value +/- 1.96 stderr. */
+  /** Interval at the fit's `level` (default 95%): bootstrap percentiles when a bootstrap was run, else value +/- z stderr (1.96 at 95%). */
   ci: [number, number] | null;
   fixed: boolean;
   /** Set when the parameter is tied to an expression of other parameters. */
@@ -28,7 +28,7 @@ export type Objective = 'lsq' | { huber: number };
 
 /** The fixed-versus-free exponent comparison of `fitUniversal(..., { exponents: 'free' })`. */
 export interface UniversalityTest {
-  /** Free exponents with their CIs. */
+  /** Free exponents with their CIs (at the fit's level). */
   exponents: Record<string, ParamEstimate>;
   /** The universal values they are tested against. */
   universal: Record<string, number>;
@@ -63,6 +63,8 @@ export interface FitResult {
   exponents?: { width: number; depth: number; time: number };
   objective: number;
   objectiveKind: Objective;
+  /** Level of every interval in `params` and `universality` (the `level` option; default 0.95). */
+  level: number;
   /** True only if the best run met its convergence test. */
   converged: boolean;
   iterations: number;

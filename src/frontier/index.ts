@@ -3,5 +3,3 @@ export type { LawSpec, FrontierOptions } from './frontier';
 export type { FrontierRow, FrontierResult, FrontierBands, FrontierForm } from './types';
 export { resolveBudgets } from './budgets';
 export type { Budgets } from './budgets';
-export { fitPowerLaw } from './powerLaw';
-export type { PowerLawFit, PowerLawOptions, Estimate } from './powerLaw';

@@ -1,15 +1,9 @@
 import type { Columns } from '../data/frame';
+import { fmt } from '../util/format';
 import type { RecipeComparison } from './compare';
 
 /** Recipes listed per budget in the summary (the closest competitors first). */
 const MAX_LISTED = 5;
-
-export function fmt(x: number | undefined, digits = 4): string {
-  if (x === undefined) return '-';
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  return a !== 0 && (a >= 1e5 || a < 1e-3) ? x.toExponential(digits - 1) : Number(x.toPrecision(digits)).toString();
-}
 
 /** Column label of a budget, e.g. 'loss@1e+21'. */
 export function budgetLabel(flops: number): string {

@@ -1,12 +1,12 @@
 import { ScalingLabError } from '../errors';
-import { toColumns } from '../data/columns';
+import { toColumns, type DataInput } from '../data/columns';
 import { isDataFrame, type Columns } from '../data/frame';
 
 /** A data set per recipe, in the order the recipes were first seen. */
 export type RecipeData = Map<string, Columns>;
 
 /** True when `data` is a map from recipe name to data (not an object of columns). */
-export function isRecipeMap(data: unknown): data is Record<string, unknown> {
+export function isRecipeMap(data: unknown): data is Record<string, DataInput> {
   if (!data || typeof data !== 'object' || Array.isArray(data) || isDataFrame(data)) return false;
   const values = Object.values(data as Record<string, unknown>);
   if (values.length === 0) return false;
@@ -24,7 +24,7 @@ const RECIPE_ALIASES: Record<string, string[]> = { setting: ['recipe'], recipe: 
  * Splits the data by recipe: either a column that names the recipe, or a map of name to data.
  * `keep` picks and orders recipes (names), or filters them (predicate).
  */
-export function splitRecipes(data: unknown, recipeColumn: string | undefined, keep: string[] | ((name: string) => boolean) | undefined, fn: string): { recipes: RecipeData; column?: string; notes: string[] } {
+export function splitRecipes(data: DataInput | Record<string, DataInput>, recipeColumn: string | undefined, keep: string[] | ((name: string) => boolean) | undefined, fn: string): { recipes: RecipeData; column?: string; notes: string[] } {
   const recipes: RecipeData = new Map();
   const notes: string[] = [];
   let column: string | undefined;

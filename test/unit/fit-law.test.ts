@@ -43,7 +43,7 @@ test('least-squares fit of a general expression matches scipy least_squares on t
   // Reference: scipy.optimize.least_squares on r = log L - log(E + A N^-alpha + B D^-beta), run here.
   const rows = chinRows(2, 120, 0.02);
   const r = fitLaw(rows, 'E + A / N^alpha + B / D^beta', { objective: 'lsq', bootstrap: 0 });
-  const ref = runPython(`
+  const ref = runPython<Record<string, number>>(`
 import sys, json, numpy as np
 from scipy.optimize import least_squares
 d = json.load(sys.stdin)

@@ -38,7 +38,7 @@ test('CoefficientProjector: the NNLS coefficients of scipy.optimize.nnls, bitwis
   assert.deepEqual([...out1], [...out2]);
   assert.equal(out1[2], 0.3); assert.equal(out1[4], 0.4);
   // Reference: scipy.optimize.nnls on the same problem, rows (N^-alpha, D^-beta, 1) / L against 1.
-  const ref = runPython(`
+  const ref = runPython<number[]>(`
 import json, sys
 import numpy as np
 from scipy.optimize import nnls
@@ -48,7 +48,7 @@ A = np.column_stack([np.ones_like(L), N ** -0.3, D ** -0.4]) / L[:, None]
 x, _ = nnls(A, np.ones_like(L))
 print(json.dumps(list(x)))`, { N: [...N], D: [...D], L: [...L] });
   if (!ref.ok) { t.skip(ref.reason); return; }
-  const [E, A, B] = ref.value as number[];
+  const [E, A, B] = ref.value;
   const ours = [Math.exp(out1[0]), Math.exp(out1[1]), Math.exp(out1[3])];
   [E, A, B].forEach((r, k) => assert.ok(r > 0 && Math.abs(ours[k] / r - 1) < 1e-8, `coefficient ${k}: ${ours[k]} vs scipy ${r}`));
 });
@@ -61,7 +61,7 @@ test("Hoffmann grid with projected coefficients: an objective as low as scipy's 
   const threshold = [...L].sort((a, b) => a - b)[L.length - 5];
   const keep = L.map((v, i) => (v < threshold ? i : -1)).filter((i) => i >= 0);
   // Reference: Epoch's method (bench/fit_scipy.py's objective) from every 25th point of Hoffmann's grid.
-  const ref = runPython(`
+  const ref = runPython<number>(`
 import json, sys
 import numpy as np
 from scipy.optimize import minimize

@@ -18,7 +18,7 @@ test('fixed exponents on Chinchilla (40 highest dropped) match scipy least_squar
   assert.equal(u.n, 203, 'the paper rule keeps 203 of 245 points');
   assert.equal(u.converged, true);
   const c = chin();
-  const ref = runPython(`
+  const ref = runPython<{ c: number[]; cost: number; n: number }>(`
 import sys, json, numpy as np
 from scipy.optimize import least_squares
 d = json.load(sys.stdin)

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { fitPowerLaw } from '../../src/frontier';
+import { fitPowerLaw } from '../../src/fit';
 import { toColumns } from '../../src/data/columns';
 import { dataDir, datasets } from '../../src/data/datasets';
 

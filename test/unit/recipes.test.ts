@@ -21,7 +21,7 @@ function runs(c: Universal, noise = 0, seed = 1) {
   return rows;
 }
 
-// DESIGN.md section 1, with the formulas written out here: c_N = ((27/4) k c_m^2 c_l)^(1/3), K = 2 sqrt(c_N c_D),
+// docs/derivations.md#compute-multipliers, with the formulas written out here: c_N = ((27/4) k c_m^2 c_l)^(1/3), K = 2 sqrt(c_N c_D),
 // L*(C) = L0 + K (C/6)^(-1/6); with equal L0 recipe A reaches B's frontier loss with (K_B/K_A)^6 times less compute.
 const cN = (c: Universal) => Math.cbrt((27 / 4) * 12 * c.c_m ** 2 * c.c_l);
 const K = (c: Universal) => 2 * Math.sqrt(cN(c) * c.c_D);

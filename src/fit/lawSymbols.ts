@@ -1,0 +1,67 @@
+import { ScalingLabError } from '../errors';
+import { findColumn, requireColumn, ROLE_ALIASES } from '../data/columns';
+import type { Columns } from '../data/frame';
+import type { Role } from '../data/roles';
+import { SYMBOL_ROLES, type BuiltinLaw } from '../laws/builtin';
+import type { ParsedLaw } from '../laws/expression';
+
+/** Roles a law variable can stand for, and the options that name their columns. */
+export const ROLE_KEYS = ['params', 'tokens', 'width', 'depth', 'flops', 'steps', 'time'] as const;
+type RoleKey = (typeof ROLE_KEYS)[number];
+
+/** How fitLaw's options name columns: by law variable, or by role. */
+export type SymbolOptions = { variables?: Record<string, string> } & Partial<Record<RoleKey, string>>;
+
+/** A symbol of the law read from the data. */
+export interface LawVariable { name: string; column: string; role: Role }
+
+/**
+ * Splits the law's symbols into data variables (with their column and role) and parameters. A symbol
+ * is a variable when the options map it, when it stands for a role (N, D, m, l, C, ... or a built-in
+ * law's variables) and a column for that role exists, or when a column has its exact name.
+ */
+export function assignSymbols(fn: string, parsed: ParsedLaw, builtin: BuiltinLaw | null, columns: Columns, lossColumn: string, options: SymbolOptions): { variables: LawVariable[]; params: string[] } {
+  checkVariablesOption(fn, parsed, options.variables);
+  const names = Object.keys(columns);
+  const roleOfColumn = (c: string): Role => (Object.entries(ROLE_ALIASES).find(([, al]) => al.includes(c))?.[0] as Role) ?? 'other';
+  const variables: LawVariable[] = [];
+  const params: string[] = [];
+  for (const s of parsed.symbols) {
+    const explicit = options.variables?.[s];
+    if (explicit !== undefined) {
+      if (!names.includes(explicit)) throw new ScalingLabError('missing-column', `${fn}: variables.${s} = '${explicit}' is not a column. Columns present: ${names.join(', ')}.`);
+      variables.push({ name: s, column: explicit, role: builtin?.variables[s] ?? SYMBOL_ROLES[s] ?? roleOfColumn(explicit) });
+      continue;
+    }
+    const role: Role | undefined = builtin?.variables[s] ?? SYMBOL_ROLES[s] ?? ((ROLE_KEYS as readonly string[]).includes(s) ? (s as Role) : undefined);
+    if (role && role !== 'other' && role !== 'loss') {
+      const given = options[role as RoleKey];
+      const c = given !== undefined ? requireColumn(columns, role, fn, given) : names.includes(s) ? s : findColumn(columns, role);
+      if (!c) {
+        throw new ScalingLabError('missing-column',
+          `${fn}: law variable '${s}' stands for ${role}, but no ${role} column was found. Columns present: ${names.join(', ')}. Aliases tried: ${ROLE_ALIASES[role].join(', ')}.`,
+          `name the column with { ${role}: '<column>' } or { variables: { ${s}: '<column>' } }.`);
+      }
+      variables.push({ name: s, column: c, role });
+      continue;
+    }
+    if (names.includes(s) && s !== lossColumn) { variables.push({ name: s, column: s, role: roleOfColumn(s) }); continue; }
+    params.push(s);
+  }
+  if (variables.length === 0) {
+    throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' uses no data variable (symbols: ${parsed.symbols.join(', ')}; columns: ${names.join(', ')}).`,
+      'use column names or N (params), D (tokens), m (width), l (depth), C (flops) in the law, or map symbols with { variables: { ... } }.');
+  }
+  if (params.length === 0) throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' has no parameters to fit.`);
+  return { variables, params };
+}
+
+function checkVariablesOption(fn: string, parsed: ParsedLaw, variables: unknown): void {
+  if (variables === undefined) return;
+  if (typeof variables !== 'object' || variables === null) {
+    throw new ScalingLabError('bad-option', `${fn}: variables must be an object like { N: 'model_size' }.`);
+  }
+  for (const k of Object.keys(variables)) {
+    if (!parsed.symbols.includes(k)) throw new ScalingLabError('unknown-symbol', `${fn}: variables names '${k}', which is not a symbol of the law '${parsed.text}'.`, `symbols are: ${parsed.symbols.join(', ')}.`);
+  }
+}
