@@ -1,11 +1,11 @@
 """PyTorch reference for the speed comparison in bench/toys.ts: the superposition toy of
 "Superposition yields robust neural scaling" (same model, data and optimizer as
-src/toys/superposition-width.ts), timed on the CPU.
+src/toys/superposition-model.ts), timed on the CPU.
 
     /usr/bin/python3 bench/superposition_torch.py --steps 300 --n 1000 --m 100 --batch 256
 
 Prints one JSON line: {"steps_per_s": ..., "seconds": ..., "threads": ..., "torch": ...}.
-Written from the description in notes/papers.md section 2.1 (the authors' code is not copied).
+Written from the description in docs/toys.md#superposition-width (the authors' code is not copied).
 """
 import argparse
 import json

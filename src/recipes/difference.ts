@@ -1,5 +1,5 @@
 import { interval } from '../util/stats';
-import type { RecipeFit } from './compare';
+import type { RecipeFit } from './types';
 
 /**
  * b - a for every fitted parameter the two fits share, and for the frontier quantities K, c_N and

@@ -1,17 +1,5 @@
 import type { FitResult } from '../fit/types';
-import type { RecipeFit } from './compare';
-
-/** Whether per-recipe free exponents are warranted: AIC and BIC of fixed minus free, per recipe and summed. */
-export interface ExponentTest {
-  /** Per recipe: the free fit's exponents and AIC/BIC of fixed minus free (positive favours freeing). */
-  perRecipe: Record<string, { exponents: Record<string, { value: number; ci: [number, number] | null }>; deltaAIC: number; deltaBIC: number }>;
-  /** Summed over recipes. */
-  deltaAIC: number;
-  deltaBIC: number;
-  /** True when both summed criteria favour free exponents. */
-  warranted: boolean;
-  verdict: string;
-}
+import type { ExponentTest, RecipeFit } from './types';
 
 /** Fits the other exponent setting per recipe (without bootstrap) and compares AIC/BIC on the same points and objective. */
 export function testFreeExponents(recipes: Record<string, RecipeFit>, refit: (name: string) => FitResult, mode: 'shared' | 'per-recipe'): ExponentTest {

@@ -1,4 +1,5 @@
 export { compareRecipes, PARAMS_LAW_FIXED, PARAMS_LAW_FREE } from './compare';
-export type { CompareOptions, RecipeComparison, RecipeFit, ExponentTest } from './compare';
+export type { CompareOptions, RecipeComparison, RecipeFit } from './types';
+export type { ExponentTest } from './types';
 export { compareCompute } from './multiplier';
 export type { ComputeComparison } from './multiplier';

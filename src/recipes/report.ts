@@ -1,6 +1,6 @@
 import type { Columns } from '../data/frame';
 import { fmt } from '../util/format';
-import type { RecipeComparison } from './compare';
+import type { RecipeComparison } from './types';
 
 /** Recipes listed per budget in the summary (the closest competitors first). */
 const MAX_LISTED = 5;

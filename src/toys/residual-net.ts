@@ -1,13 +1,10 @@
 import type { Engine } from './engine';
 import { ResidualStack } from './residual-stack';
+import type { Layer } from './residual-layer';
+
+export type { Layer };
 import type { Rng } from '../util/random';
 
-/** One residual block's parameters: h <- h + relu(rms(h) F + c)^2 P. */
-export interface Layer {
-  F: Float32Array; // [d, H]
-  c: Float32Array; // [H]
-  P: Float32Array; // [H, d]
-}
 
 function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
   return rng.fillUniform(new Float32Array(size), -bound, bound);

@@ -1,6 +1,6 @@
 import type { Engine } from './engine';
 import { transpose } from './engine';
-import type { Layer, ResidualNet } from './residual-net';
+import type { Layer, ResidualParams } from './residual-layer';
 import { inverseRms } from './rms';
 
 /** Per layer index, stacked over the networks active there: the forward's inputs and activations. */
@@ -83,7 +83,7 @@ export class ResidualStack {
   private readonly fwd: ForwardBuffers[] = [];
   private readonly bwd: BackwardBuffers[] = [];
 
-  constructor(readonly nets: ResidualNet[], readonly B: number, private readonly engine: Engine, readonly train: boolean) {
+  constructor(readonly nets: ResidualParams[], readonly B: number, private readonly engine: Engine, readonly train: boolean) {
     const { d, H } = nets[0];
     this.d = d;
     this.H = H;
