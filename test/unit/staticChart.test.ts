@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { figureToSvg } from '../../src/notebook/staticChart';
-import { plots } from '../../src/notebook/figures';
+import { plots } from '../../src/notebook/figures/index';
 import type { PlotlyFigure } from '../../src/notebook/plotly';
 import type { FitLike, FrontierLike, RecipesLike, ToyLike } from '../../src/notebook/shapes';
 import { fakeFit, fakeFrontier, fakeToy } from '../helpers/fakeResults';
