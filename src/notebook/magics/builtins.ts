@@ -109,17 +109,37 @@ const fitMagic: MagicSpec = {
   },
 };
 
-const frontierMagic: MagicSpec = {
-  name: 'frontier', kind: 'line', usage: FRONTIER_USAGE,
+/** What a `%name NAME = TARGET [--OPTION VALUE ...]` magic compiles to: `const NAME = api(TARGET, { ... }); show(NAME);`. */
+interface CallMagic {
+  name: string; usage: string; help: string; examples: string[];
+  /** The API function called. */
+  api: string;
+  /** The target in messages: `%frontier takes one ${one}`, and `missing ${what}` for an empty one. */
+  one: string; what: string;
+  /** The end of `%frontier needs ...` when the target is missing. */
+  missing: string;
+  /** The result's name when the magic gives none. */
+  defaultName: string;
+}
+
+function callMagic(m: CallMagic): MagicSpec {
+  return {
+    name: m.name, kind: 'line', usage: m.usage, help: m.help, examples: m.examples,
+    compile(args, _body, ctx) {
+      const p = parseArgs(args, this.usage);
+      const target = expression(single(p, `%${m.name}`, m.one, m.missing, this.usage), m.what, this.usage);
+      const code = plainOptions(p.options);
+      return resultLines(p.name ?? m.defaultName, `${ctx.use(m.api)}(${target}${code ? `, ${code}` : ''})`, ctx);
+    },
+  };
+}
+
+const frontierMagic = callMagic({
+  name: 'frontier', usage: FRONTIER_USAGE,
   help: 'Optimal shape and compute-optimal frontier from a fit: frontier(FIT, options).',
   examples: ['%frontier f = u --budgets 1e20,1e22,1e24'],
-  compile(args, _body, ctx) {
-    const p = parseArgs(args, this.usage);
-    const fit = expression(single(p, '%frontier', 'fit', 'needs a fit.', this.usage), 'fit', this.usage);
-    const code = plainOptions(p.options);
-    return resultLines(p.name ?? 'front', `${ctx.use('frontier')}(${fit}${code ? `, ${code}` : ''})`, ctx);
-  },
-};
+  api: 'frontier', one: 'fit', what: 'fit', missing: 'needs a fit.', defaultName: 'front',
+});
 
 const toyMagic: MagicSpec = {
   name: 'toy', kind: 'line', usage: TOY_USAGE,
@@ -137,17 +157,12 @@ const toyMagic: MagicSpec = {
   },
 };
 
-const compareMagic: MagicSpec = {
-  name: 'compare', kind: 'line', usage: COMPARE_USAGE,
+const compareMagic = callMagic({
+  name: 'compare', usage: COMPARE_USAGE,
   help: 'Compares training recipes by their coefficients (shared exponents): compareRecipes(DATA, options).',
   examples: ['%compare r = runs --recipe setting --budgets 1e19,1e21'],
-  compile(args, _body, ctx) {
-    const p = parseArgs(args, this.usage);
-    const data = expression(single(p, '%compare', 'data set', 'needs the data.', this.usage), 'data', this.usage);
-    const code = plainOptions(p.options);
-    return resultLines(p.name ?? 'comparison', `${ctx.use('compareRecipes')}(${data}${code ? `, ${code}` : ''})`, ctx);
-  },
-};
+  api: 'compareRecipes', one: 'data set', what: 'data', missing: 'needs the data.', defaultName: 'comparison',
+});
 
 const showMagic: MagicSpec = {
   name: 'show', kind: 'line', usage: SHOW_USAGE,
