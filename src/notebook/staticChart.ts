@@ -8,7 +8,7 @@
  * titles and a legend. Not covered: other trace types, colour bars, annotations, shapes, hover text.
  * Scales and ticks are in staticScale.ts.
  */
-import type { PlotlyFigure } from './plotly';
+import type { PlotlyFigure } from './plotlyFigure';
 import { PALETTE, VIRIDIS } from './figures/palette';
 import { FONT, makeScale, textWidth, tickLabel, ticksOf, toPx, valid, type Scale } from './staticScale';
 

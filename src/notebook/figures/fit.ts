@@ -1,5 +1,5 @@
 /** The fit chart: data points against the fitted law, with the paper's reference line and L0. */
-import type { PlotlyFigure } from '../plotly';
+import type { PlotlyFigure } from '../plotlyFigure';
 import type { FitLike } from '../shapes';
 import { ScalingLabError } from '../../errors';
 import { compactNumber } from '../table';

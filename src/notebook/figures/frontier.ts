@@ -1,5 +1,5 @@
 /** The frontier chart: L*(C), N* and D*, and the optimal shape, each with the paper's line. */
-import type { PlotlyFigure } from '../plotly';
+import type { PlotlyFigure } from '../plotlyFigure';
 import type { FrontierLike } from '../shapes';
 import type { FrontierRow } from '../../frontier/types';
 import { ScalingLabError } from '../../errors';

@@ -1,5 +1,5 @@
 /** The recipe chart: each recipe's frontier, and the compute multiplier of each against the first. */
-import type { PlotlyFigure } from '../plotly';
+import type { PlotlyFigure } from '../plotlyFigure';
 import type { RecipesLike } from '../shapes';
 import { ScalingLabError } from '../../errors';
 import { compactNumber } from '../table';

@@ -1,5 +1,5 @@
 /** The residual chart of a fit. */
-import type { PlotlyFigure } from '../plotly';
+import type { PlotlyFigure } from '../plotlyFigure';
 import type { FitLike } from '../shapes';
 import { compactNumber } from '../table';
 import { CONFIG, axis, baseLayout, finite, variableLabel, type Trace } from './axes';

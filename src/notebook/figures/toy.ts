@@ -1,5 +1,5 @@
 /** The toy chart: loss curves against dynamic time, and the measured points with the fitted slope. */
-import type { PlotlyFigure } from '../plotly';
+import type { PlotlyFigure } from '../plotlyFigure';
 import type { ToyLike } from '../shapes';
 import { columnsOf, compactNumber, type Column } from '../table';
 import { CONFIG, ROLE_LABELS, axis, baseLayout, fracLabel, logspace, refLine, type Trace } from './axes';

@@ -7,6 +7,5 @@ export { MagicError, registerMagic, listMagics, helpText } from './registry';
 export type { MagicSpec, MagicContext } from './registry';
 export { registerBuiltinMagics, BUILTIN_MAGICS, TOYS, BUILTIN_LAWS } from './builtins';
 export { rewriteCell } from './rewrite';
-export { patchTslab } from './tslabPatch';
+export { patchTslab, installMagics } from './tslabPatch';
 export type { TslabJupyterClasses } from './tslabPatch';
-export { installMagics } from './install';

@@ -1,9 +1,11 @@
 /**
- * The patch of tslab 1.0.22's private `dist/jupyter` module that lets magics run in the kernel. tslab
- * has no hook for this, so the patch wraps two methods; docs/kernel.md says what it relies on and what
- * breaks if tslab changes. The interfaces below are the few tslab internals the patch touches, no more.
+ * The patch of tslab 1.0.22's private `dist/jupyter` module that lets magics run in the kernel, and
+ * installMagics, which applies it. tslab has no hook for this, so the patch wraps two methods;
+ * docs/kernel.md says what it relies on and what breaks if tslab changes. The interfaces below are the
+ * few tslab internals the patch touches, no more.
  */
 import { kernelJupyterModule } from '../kernel';
+import { registerBuiltinMagics } from './builtins';
 import { rewriteCell } from './rewrite';
 
 /** tslab's ExecutionCount: thrown by handleExecuteImpl when a cell fails, returned when it succeeds. */
@@ -140,8 +142,22 @@ async function sendMagicError(server: TslabServer, socket: unknown, msg: WireMes
 }
 
 /** The live kernel's tslab `dist/jupyter` module, when it has the two classes the patch wraps. */
-export function liveTslabClasses(): TslabJupyterClasses | null {
+function liveTslabClasses(): TslabJupyterClasses | null {
   const mod = kernelJupyterModule() as unknown as Partial<Record<keyof TslabJupyterClasses, unknown>> | null;
   if (!mod || typeof mod.ZmqServer !== 'function' || typeof mod.JupyterHandlerImpl !== 'function') return null;
   return mod as TslabJupyterClasses;
+}
+
+/**
+ * Turns the magics on: registers the built-in magics and patches tslab so cells go through the
+ * rewriter. The scalinglab kernel launcher calls it with the tslab module it starts; in the stock
+ * tslab kernel, run `installMagics()` in the first cell (again after each kernel restart) and later
+ * cells may use %% and % magics. Returns true when the kernel was patched (or already was), false
+ * outside a tslab kernel (and then registers nothing).
+ */
+export function installMagics(jupyter: TslabJupyterClasses | null = liveTslabClasses()): boolean {
+  if (!jupyter) return false;
+  registerBuiltinMagics();
+  patchTslab(jupyter);
+  return true;
 }
