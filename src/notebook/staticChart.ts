@@ -53,7 +53,8 @@ function fitText(s: string, size: number, room: number): { text: string; size: n
   return { text: s.length > chars ? `${s.slice(0, Math.max(1, chars - 1))}…` : s, size: Math.round(fit * 10) / 10 };
 }
 
-function fmt(v: number): string {
+/** A pixel coordinate as SVG text, to 0.1 px. */
+function coord(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
@@ -160,25 +161,25 @@ function axisOf(layout: Layout, key: string): Axis {
 function drawAxes(out: string[], sp: Subplot, layout: Layout): void {
   const { box, sx, sy } = sp;
   const xa = axisOf(layout, sp.xk), ya = axisOf(layout, sp.yk);
-  out.push(`<rect x="${fmt(box.x0)}" y="${fmt(box.y1)}" width="${fmt(box.x1 - box.x0)}" height="${fmt(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
+  out.push(`<rect x="${coord(box.x0)}" y="${coord(box.y1)}" width="${coord(box.x1 - box.x0)}" height="${coord(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
   for (const t of ticksOf(sx, true)) {
-    const p = fmt(toPx(sx, t));
-    out.push(`<line x1="${p}" x2="${p}" y1="${fmt(box.y1)}" y2="${fmt(box.y0 + 4)}" stroke="#e3e3e3"/>`
-      + `<text class="xtick" x="${p}" y="${fmt(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
+    const p = coord(toPx(sx, t));
+    out.push(`<line x1="${p}" x2="${p}" y1="${coord(box.y1)}" y2="${coord(box.y0 + 4)}" stroke="#e3e3e3"/>`
+      + `<text class="xtick" x="${p}" y="${coord(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
   }
   for (const t of ticksOf(sy, false)) {
-    const p = fmt(toPx(sy, t));
-    out.push(`<line x1="${fmt(box.x0 - 4)}" x2="${fmt(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
-      + `<text class="ytick" x="${fmt(box.x0 - 6)}" y="${fmt(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
+    const p = coord(toPx(sy, t));
+    out.push(`<line x1="${coord(box.x0 - 4)}" x2="${coord(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
+      + `<text class="ytick" x="${coord(box.x0 - 6)}" y="${coord(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
   }
   const xt = titleText(xa.title), yt = titleText(ya.title);
   if (xt) {
     const { text, size } = fitText(xt, 12, box.x1 - box.x0 + Y_AXIS_ROOM / 2);
-    out.push(`<text class="xtitle" x="${fmt((box.x0 + box.x1) / 2)}" y="${fmt(box.y0 + 34)}" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
+    out.push(`<text class="xtitle" x="${coord((box.x0 + box.x1) / 2)}" y="${coord(box.y0 + 34)}" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
   if (yt) {
     const { text, size } = fitText(yt, 12, box.y0 - box.y1 + 30);
-    out.push(`<text class="ytitle" transform="translate(${fmt(box.x0 - Y_AXIS_ROOM + 12)},${fmt((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
+    out.push(`<text class="ytitle" transform="translate(${coord(box.x0 - Y_AXIS_ROOM + 12)},${coord((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
 }
 
@@ -189,20 +190,20 @@ function drawErrorBars(out: string[], sp: Subplot, t: Trace, pts: { x: number[];
   const bars = errorBars(err, pts.y);
   if (!err || !bars) return;
   const w = Number.isFinite(num(err.thickness)) ? num(err.thickness) : 1.5;
-  const py = (v: number) => fmt(toPx(sy, v));
+  const py = (v: number) => coord(toPx(sy, v));
   for (const k of keep) {
     const [m, p] = bars[k];
     const lo = pts.y[k] - (Number.isFinite(m) ? m : 0), hi = pts.y[k] + (Number.isFinite(p) ? p : 0);
     if (!valid(lo, sy.log) || !valid(hi, sy.log) || lo === hi) continue;
     const cx = toPx(sx, pts.x[k]);
-    out.push(`<path class="errorbar" d="M${fmt(cx)} ${py(lo)}V${py(hi)}M${fmt(cx - 3)} ${py(lo)}h6M${fmt(cx - 3)} ${py(hi)}h6" stroke="${esc(err.color ?? color)}" stroke-width="${w}" fill="none"/>`);
+    out.push(`<path class="errorbar" d="M${coord(cx)} ${py(lo)}V${py(hi)}M${coord(cx - 3)} ${py(lo)}h6M${coord(cx - 3)} ${py(hi)}h6" stroke="${esc(err.color ?? color)}" stroke-width="${w}" fill="none"/>`);
   }
 }
 
 function drawTraces(out: string[], sp: Subplot): void {
   const { sx, sy } = sp;
   const ok = (x: number, y: number) => valid(x, sx.log) && valid(y, sy.log);
-  const px = (x: number) => fmt(toPx(sx, x)), py = (y: number) => fmt(toPx(sy, y));
+  const px = (x: number) => coord(toPx(sx, x)), py = (y: number) => coord(toPx(sy, y));
   let prev: { x: number[]; y: number[] } | null = null;
   for (const [t, i] of sp.traces) {
     const { x, y } = points(t);
@@ -277,21 +278,21 @@ function drawLegend(out: string[], rows: LegendItem[][], x0: number, top: number
       const color = traceColor(t, i);
       const mode = String(t.mode ?? 'lines+markers');
       if (t.fill === 'toself' || t.fill === 'tonexty') {
-        out.push(`<rect x="${fmt(x)}" y="${fmt(y - 5)}" width="24" height="10" ${fillAttr(t, color)}/>`);
+        out.push(`<rect x="${coord(x)}" y="${coord(y - 5)}" width="24" height="10" ${fillAttr(t, color)}/>`);
       }
       if (mode.includes('lines') && lineWidth(t) > 0) {
-        out.push(`<line x1="${fmt(x)}" x2="${fmt(x + 24)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${esc(color)}" stroke-width="${Math.min(3, lineWidth(t))}"${dashAttr(t)}/>`);
+        out.push(`<line x1="${coord(x)}" x2="${coord(x + 24)}" y1="${coord(y)}" y2="${coord(y)}" stroke="${esc(color)}" stroke-width="${Math.min(3, lineWidth(t))}"${dashAttr(t)}/>`);
       }
       if (mode.includes('markers')) {
         // a rounded square, so <circle> elements count data points only
         const hollow = transparent(t.marker?.color);
         if (colorRange(t)) {
-          [0, 5, 9].forEach((v, k) => out.push(`<rect x="${fmt(x + k * 9)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" fill="${VIRIDIS[v]}"/>`));
+          [0, 5, 9].forEach((v, k) => out.push(`<rect x="${coord(x + k * 9)}" y="${coord(y - 4)}" width="8" height="8" rx="4" fill="${VIRIDIS[v]}"/>`));
         } else {
-          out.push(`<rect x="${fmt(x + 8)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(color)}" stroke-width="1.5"` : `fill="${esc(color)}"`}/>`);
+          out.push(`<rect x="${coord(x + 8)}" y="${coord(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(color)}" stroke-width="1.5"` : `fill="${esc(color)}"`}/>`);
         }
       }
-      out.push(`<text x="${fmt(x + 30)}" y="${fmt(y + 4)}">${esc(name)}</text>`);
+      out.push(`<text x="${coord(x + 30)}" y="${coord(y + 4)}">${esc(name)}</text>`);
       x += w;
     }
   });

@@ -61,9 +61,9 @@ function isExecutionCount(e: unknown): e is ExecutionCount {
 
 /**
  * Patches a tslab `dist/jupyter` module so that
- * - execute requests go through `rewrite` (the magic rewriter) first; a bad magic answers with a proper `error` output
- *   (ename MagicError) and an error reply, in order with the cells before it, and does not abort the
- *   cells queued after it (nothing ran);
+ * - execute requests go through `rewrite` (the magic rewriter) first; a bad magic answers with a
+ *   proper `error` output (ename MagicError) and an error reply, in order with the cells before it,
+ *   and does not abort the cells queued after it (nothing ran);
  * - requests sent with `stop_on_error: false` (nbclient with allow_errors, "raises-exception" cells)
  *   do not make tslab abort the requests arriving in the next 200 ms after an error.
  * Returns false when the module was already patched.
@@ -77,6 +77,7 @@ export function patchTslab(jupyter: TslabJupyterClasses, rewrite: (code: string)
   return true;
 }
 
+/** ZmqServer.handleExecute, wrapped: the cell's code is rewritten before tslab sees it. */
 function rewriteBeforeExecute(server: TslabServer, rewrite: (code: string) => string | null): void {
   const original = server.handleExecute;
   server.handleExecute = async function (this: TslabServer, socket: unknown, msg: WireMessage) {
@@ -92,6 +93,7 @@ function rewriteBeforeExecute(server: TslabServer, rewrite: (code: string) => st
   };
 }
 
+/** JupyterHandlerImpl.handleExecute, wrapped: with stop_on_error false, a failing cell leaves the queue running. */
 function keepQueueAfterAllowedErrors(handler: TslabHandler): void {
   const original = handler.handleExecute;
   handler.handleExecute = async function (this: TslabHandler, req: ExecuteRequest, writeStream: Writer, writeDisplayData: Writer) {
