@@ -2,7 +2,8 @@
 // The scalinglab Jupyter kernel: tslab's own kernel, with one addition. Before tslab compiles a
 // cell, scalinglab's magic rewriter turns `%%csv`, `%fit`, ... cells into ordinary TypeScript calls
 // of the package API (dist/notebook/magics). Plain TypeScript cells pass through untouched, so
-// cells run exactly as in the stock tslab kernel.
+// cells run exactly as in the stock tslab kernel. How the patch hooks tslab, and what breaks if tslab
+// changes: docs/kernel.md.
 'use strict';
 const path = require('path');
 
@@ -16,39 +17,17 @@ function configPathFromArgs(argv) {
 
 function loadMagics() {
   try {
-    return require(path.join(__dirname, '..', 'dist', 'notebook', 'magics'));
+    return require(path.join(__dirname, '..', 'dist', 'notebook', 'magics', 'index.js'));
   } catch (err) {
     if (err && err.code === 'MODULE_NOT_FOUND') return null; // package not built with the notebook layer
     throw err;
   }
 }
 
-// The rewriter runs before tslab compiles a cell; a bad magic answers with an `error` output in that
-// cell (and does not abort the cells after it); requests with stop_on_error=false (nbclient with
-// allow_errors) no longer make tslab abort the requests of the next 200 ms. See patchTslab in
-// src/notebook/magics.ts.
-function installRewriter(magics) {
-  const jupyter = require('tslab/dist/jupyter');
-  if (typeof magics.patchTslab === 'function') {
-    magics.patchTslab(jupyter, magics.rewriteCell);
-    return;
-  }
-  const proto = jupyter.JupyterHandlerImpl.prototype;
-  const original = proto.handleExecute;
-  proto.handleExecute = function (req, ...rest) {
-    let code = req.code;
-    try {
-      const rewritten = magics.rewriteCell(code);
-      if (typeof rewritten === 'string') code = rewritten;
-    } catch (err) {
-      const message = err && err.message ? err.message : String(err);
-      code = `throw new Error(${JSON.stringify(message)});`;
-    }
-    return original.call(this, code === req.code ? req : { ...req, code }, ...rest);
-  };
-}
-
 const configPath = configPathFromArgs(process.argv.slice(2));
 const magics = loadMagics();
-if (magics && typeof magics.rewriteCell === 'function') installRewriter(magics);
+// Registers the built-in magics and patches this tslab: a bad magic answers with an `error` output in
+// its cell (the cells after it still run), and requests with stop_on_error=false (nbclient with
+// allow_errors) no longer make tslab abort the requests of the next 200 ms.
+if (magics) magics.installMagics(require('tslab/dist/jupyter'));
 require('tslab/dist/main').startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: '' });

@@ -1,14 +1,13 @@
 /**
  * The notebook layer: rich display (plotly + HTML table + summary text in one display message),
- * chart builders, a progress bar, cell magics and tagged templates. Free of any tslab import: the
- * live kernel is found through require.cache, so the package works the same in plain Node.
+ * chart builders, a progress bar, cell magics, tagged templates and the check against the papers.
+ * Free of any tslab import (the live kernel is found through require.cache) and free of side effects:
+ * the package root turns the display on inside a kernel, installMagics() turns the magics on.
+ * (`./figures/index`, `./magics/index`: a stale figures.js or magics.js left in dist/ or build/ from
+ * before these became folders would otherwise be loaded instead.)
  */
-import { setRenderer } from '../display-hook';
-import { inKernel, kernelJupyterModule } from './kernel';
-import { renderResult } from './render';
-
-export { plots, fitFigure, residualsFigure, frontierFigure, recipesFigure, toyFigure, ROLE_LABELS } from './figures';
-export { show, bundleFor, renderResult, PLOTLY_MIME } from './render';
+export { plots, fitFigure, residualsFigure, frontierFigure, recipesFigure, toyFigure, ROLE_LABELS } from './figures/index';
+export { show, bundleFor, renderResult, enableNotebookDisplay, PLOTLY_MIME } from './render';
 export type { MimeBundle, ShowOptions } from './render';
 export { progressBar, progressText, progressHtml, formatDuration } from './progress';
 export type { ProgressBar, ProgressBarOptions } from './progress';
@@ -16,15 +15,8 @@ export { setPlotlySource, getPlotlySource, plotlyHtml, PLOTLY_VERSION, PLOTLY_CD
 export type { PlotlyFigure, PlotlySource, PlotlyHtmlOptions } from './plotly';
 export { displayBundle, inKernel } from './kernel';
 export { csv, law, csvColumns } from './templates';
-export { rewriteCell, registerMagic, listMagics, helpText, installMagics, MagicError } from './magics';
-export type { MagicSpec, MagicContext } from './magics';
+export { rewriteCell, registerMagic, registerBuiltinMagics, listMagics, helpText, installMagics, MagicError } from './magics/index';
+export type { MagicSpec, MagicContext } from './magics/index';
+export { checkAgainstPaper } from './paperCheck';
+export type { PaperValue, PaperCheckResult } from './paperCheck';
 export type { FitLike, FrontierLike, RecipesLike, ToyLike, ScienceResult } from './shapes';
-
-/** Registers the notebook renderer with the display hook when running inside a live tslab kernel. */
-export function enableNotebookDisplay(): boolean {
-  if (!kernelJupyterModule()) return false;
-  setRenderer(renderResult);
-  return true;
-}
-
-if (inKernel()) enableNotebookDisplay();

@@ -1,7 +1,7 @@
 /**
- * Finding the live tslab kernel without importing tslab (notes/tslab.md 1.3): the running kernel's
- * copy of `tslab/dist/jupyter.js` is in require.cache and has a `lastWriteDisplayData` function while
- * a cell executes. A second tslab copy (or none) means we are not in a kernel: plain Node, scripts, tests.
+ * Finding the live tslab kernel without importing tslab (docs/kernel.md): the running kernel's copy
+ * of `tslab/dist/jupyter.js` is in require.cache and has a `lastWriteDisplayData` function while a
+ * cell executes. A second tslab copy (or none) means we are not in a kernel: plain Node, scripts, tests.
  */
 
 export interface DisplayMessage {
@@ -10,10 +10,9 @@ export interface DisplayMessage {
   transient: { display_id?: string };
 }
 
+/** What the display needs of tslab's `dist/jupyter` module: the writer of the executing cell. */
 export interface TslabJupyterModule {
   lastWriteDisplayData: ((msg: DisplayMessage, update: boolean) => void) | null;
-  JupyterHandlerImpl: { prototype: Record<string, unknown> };
-  ZmqServer: { prototype: Record<string, unknown> };
 }
 
 const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
@@ -24,7 +23,7 @@ export function kernelJupyterModule(): TslabJupyterModule | null {
   if (!cache) return null;
   for (const key of Object.keys(cache)) {
     if (!JUPYTER_MODULE.test(key)) continue;
-    const mod = cache[key]?.exports as TslabJupyterModule | undefined;
+    const mod = cache[key]?.exports as (TslabJupyterModule & { JupyterHandlerImpl?: unknown }) | undefined;
     if (!mod || typeof mod.JupyterHandlerImpl !== 'function') continue;
     if (typeof mod.lastWriteDisplayData === 'function') return mod; // the instance serving requests
   }

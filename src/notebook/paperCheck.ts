@@ -1,5 +1,6 @@
 import { ScalingLabError } from '../errors';
 import { attachDisplay } from '../display-hook';
+import { fmt } from '../util/format';
 
 /** One number of ours set against the paper's. */
 export interface PaperValue {
@@ -22,11 +23,8 @@ export interface PaperCheckResult {
   summary(): string;
 }
 
-function fmt(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  return a !== 0 && (a >= 1e5 || a < 1e-3) ? x.toExponential(4) : x.toPrecision(5).replace(/\.?0+$/, '');
-}
+/** Five significant digits: enough to set ours against the paper's published values. */
+const num = (x: number) => fmt(x, 5);
 
 /**
  * Sets our headline numbers next to the paper's, prints them as a table, and throws when one is
@@ -44,9 +42,9 @@ export function checkAgainstPaper(values: PaperValue[]): PaperCheckResult {
     return { ...v, passed: ok };
   });
   const lines = rows.map((r) => {
-    const ours = r.oursStderr !== undefined ? `${fmt(r.ours)} ± ${fmt(r.oursStderr)}` : fmt(r.ours);
-    const tol = Array.isArray(r.tolerance) ? `in [${fmt(r.tolerance[0])}, ${fmt(r.tolerance[1])}]` : `± ${fmt(r.tolerance)}`;
-    return `${r.passed ? 'ok  ' : 'FAIL'}  ${r.quantity}: ours ${ours} | paper ${fmt(r.paper)} (${tol}) | ${r.source}`;
+    const ours = r.oursStderr !== undefined ? `${num(r.ours)} ± ${num(r.oursStderr)}` : num(r.ours);
+    const tol = Array.isArray(r.tolerance) ? `in [${num(r.tolerance[0])}, ${num(r.tolerance[1])}]` : `± ${num(r.tolerance)}`;
+    return `${r.passed ? 'ok  ' : 'FAIL'}  ${r.quantity}: ours ${ours} | paper ${num(r.paper)} (${tol}) | ${r.source}`;
   });
   const text = `Our numbers against the papers'\n${lines.join('\n')}`;
   const failed = rows.filter((r) => !r.passed);

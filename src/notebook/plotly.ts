@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ScalingLabError } from '../errors';
 import { figureToSvg } from './staticChart';
+import type { PlotlyFigure } from './plotlyFigure';
 
 /**
  * The text/html part of a chart: a div plus a script that draws it with a pinned plotly.js.
@@ -16,11 +17,7 @@ export const PLOTLY_CDN_URL = `https://cdn.plot.ly/plotly-${PLOTLY_VERSION}.min.
 
 export type PlotlySource = 'cdn' | 'inline';
 
-export interface PlotlyFigure {
-  data: Array<Record<string, unknown>>;
-  layout: Record<string, unknown>;
-  config?: Record<string, unknown>;
-}
+export type { PlotlyFigure } from './plotlyFigure';
 
 const STATE = Symbol.for('scalinglab.plotly.v1');
 interface PlotlyState { source: PlotlySource; inlined: boolean }

@@ -31,6 +31,10 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/**
+ * The loss on a progress line: four significant digits with trailing zeros kept (0.2000), so the line
+ * keeps its width while it updates; that is why this is not util/format's fmt, which drops them.
+ */
 function fmtLoss(loss: number | undefined): string {
   if (loss === undefined || !Number.isFinite(loss)) return '';
   return Math.abs(loss) >= 1e-3 && Math.abs(loss) < 1e4 ? loss.toPrecision(4) : loss.toExponential(3);

@@ -1,7 +1,8 @@
-import { displayBundle } from './kernel';
+import { displayBundle, kernelJupyterModule } from './kernel';
+import { setRenderer } from '../display-hook';
 import { plotlyHtml, type PlotlyFigure } from './plotly';
-import { plots } from './figures';
-import { columnsOf, escapeHtml, fmt, htmlTable, type Column } from './table';
+import { plots } from './figures/index';
+import { cellText, columnsOf, escapeHtml, htmlTable, type Column } from './table';
 import type { FitLike, FrontierLike, RecipesLike, ToyLike } from './shapes';
 import { isDataFrame } from '../data';
 
@@ -46,7 +47,7 @@ function paramsTable(fit: FitLike): string {
     'CI 95% high': params.map((p) => p.ci?.[1]),
     status: params.map((p) => (p.fixed ? 'fixed' : p.tiedTo ? `tied: ${p.tiedTo}` : 'fitted')),
   };
-  const caption = `L = ${fit.law}${fit.n !== undefined ? ` · n = ${fit.n}` : ''}${fit.residuals ? ` · RMS log residual ${fmt(fit.residuals.rmsLog)}` : ''}${fit.bootstrap ? ` · bootstrap ${fit.bootstrap.resamples}×` : ''}`;
+  const caption = `L = ${fit.law}${fit.n !== undefined ? ` · n = ${fit.n}` : ''}${fit.residuals ? ` · RMS log residual ${cellText(fit.residuals.rmsLog)}` : ''}${fit.bootstrap ? ` · bootstrap ${fit.bootstrap.resamples}×` : ''}`;
   return htmlTable(cols, { caption, maxRows: 50 });
 }
 
@@ -59,7 +60,7 @@ function frontierTable(f: FrontierLike, maxRows: number): string {
   if (rows.some((r) => r.depth !== undefined)) cols['l* (depth)'] = rows.map((r) => r.depth);
   cols['D*/N*'] = rows.map((r) => r.tokensPerParam);
   cols['L* (nats)'] = rows.map((r) => r.loss);
-  return htmlTable(cols, { maxRows, caption: `Frontier · ${fmt(f.tokensPerParam)} tokens per parameter${f.aspectRatio ? ` · m*/l* = ${fmt(f.aspectRatio)}` : ''}` });
+  return htmlTable(cols, { maxRows, caption: `Frontier · ${cellText(f.tokensPerParam)} tokens per parameter${f.aspectRatio ? ` · m*/l* = ${cellText(f.aspectRatio)}` : ''}` });
 }
 
 function recipesTable(r: RecipesLike, maxRows: number): string {
@@ -82,8 +83,8 @@ function recipesTable(r: RecipesLike, maxRows: number): string {
 function toyTable(t: ToyLike): string {
   const e = t.exponent;
   const cols: Record<string, Column> = {
-    toy: [t.name], exponent: [e?.value], stderr: [e?.stderr], 'CI 95%': [e?.ci ? `[${fmt(e.ci[0])}, ${fmt(e.ci[1])}]` : ''],
-    paper: [e?.expected], 'fit range': [e?.range ? `${fmt(e.range[0])} – ${fmt(e.range[1])}` : ''], backend: [t.backend], seconds: [t.seconds],
+    toy: [t.name], exponent: [e?.value], stderr: [e?.stderr], 'CI 95%': [e?.ci ? `[${cellText(e.ci[0])}, ${cellText(e.ci[1])}]` : ''],
+    paper: [e?.expected], 'fit range': [e?.range ? `${cellText(e.range[0])} – ${cellText(e.range[1])}` : ''], backend: [t.backend], seconds: [t.seconds],
   };
   const notes = (t.notes ?? []).length ? `<ul style="font-size:12px;margin:4px 0">${t.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
   return htmlTable(cols) + notes;
@@ -127,9 +128,9 @@ export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle
     const rows = pc.rows ?? [];
     const cols: Record<string, Column> = {
       '': rows.map((r) => (r.passed ? '✓' : '✗')), quantity: rows.map((r) => r.quantity),
-      ours: rows.map((r) => (r.oursStderr !== undefined ? `${fmt(r.ours)} ± ${fmt(r.oursStderr)}` : fmt(r.ours))),
+      ours: rows.map((r) => (r.oursStderr !== undefined ? `${cellText(r.ours)} ± ${cellText(r.oursStderr)}` : cellText(r.ours))),
       paper: rows.map((r) => r.paper),
-      tolerance: rows.map((r) => (Array.isArray(r.tolerance) ? `[${fmt(r.tolerance[0])}, ${fmt(r.tolerance[1])}]` : `± ${fmt(r.tolerance)}`)),
+      tolerance: rows.map((r) => (Array.isArray(r.tolerance) ? `[${cellText(r.tolerance[0])}, ${cellText(r.tolerance[1])}]` : `± ${cellText(r.tolerance)}`)),
       source: rows.map((r) => r.source),
     };
     return { 'text/html': wrap([htmlTable(cols, { caption: "Our numbers against the papers'", maxRows: 100 })]), 'text/plain': summaryOf(pc) };
@@ -155,6 +156,16 @@ export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle
 export function show(value: unknown, options: ShowOptions = {}): void {
   const bundle = bundleFor(value, options);
   if (!displayBundle(bundle)) console.log(bundle['text/plain']);
+}
+
+/**
+ * Registers renderResult with the display hook when running inside a live tslab kernel, so a result
+ * that is a cell's last value shows as a chart. Returns false (and changes nothing) outside a kernel.
+ */
+export function enableNotebookDisplay(): boolean {
+  if (!kernelJupyterModule()) return false;
+  setRenderer(renderResult);
+  return true;
 }
 
 /** The renderer registered with the display hook inside a kernel: displays the result, prints nothing. */

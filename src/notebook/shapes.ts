@@ -3,15 +3,12 @@
  * and tables read. The real results (src/fit, src/frontier, src/recipes, src/toys) satisfy them.
  */
 import type { FitResult } from '../fit/types';
+import type { FrontierRow } from '../frontier/types';
 
 export type TableLike = unknown; // a danfo DataFrame, an array of records, or an object of columns
 
 export type FitLike = Pick<FitResult, 'kind' | 'law' | 'roles' | 'data' | 'evaluate' | 'summary'>
   & Partial<Pick<FitResult, 'lawName' | 'params' | 'coefficients' | 'exponents' | 'predict' | 'columns' | 'n' | 'residuals' | 'bootstrap'>>;
-
-export interface FrontierRow {
-  flops: number; params: number; tokens: number; width?: number; depth?: number; tokensPerParam: number; loss: number;
-}
 
 export interface FrontierLike {
   kind: 'frontier';

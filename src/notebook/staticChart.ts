@@ -1,35 +1,49 @@
-import type { PlotlyFigure } from './plotly';
-
 /**
- * A static SVG picture of the plotly figures that figures.ts builds, for places that never run
+ * A static SVG picture of the plotly figures that figures/ builds, for places that never run
  * JavaScript (GitHub's notebook preview, nbviewer without scripts). Pure string building, no DOM.
  *
  * Covered: scatter traces (markers, lines, lines+markers; colours, per-point numeric colours via
  * Viridis, dash styles, hollow markers), filled bands (fill 'toself' / 'tonexty'), symmetric or
  * array error bars, linear and log axes, subplots laid out by `xaxisN.domain` / `yaxisN.domain`,
  * titles and a legend. Not covered: other trace types, colour bars, annotations, shapes, hover text.
+ * Scales and ticks are in staticScale.ts.
  */
+import type { PlotlyFigure } from './plotlyFigure';
+import { PALETTE, VIRIDIS } from './figures/palette';
+import { FONT, makeScale, textWidth, tickLabel, ticksOf, toPx, valid, type Scale } from './staticScale';
 
-type Trace = Record<string, any>;
-type Axis = Record<string, any>;
+/** The fields of a plotly scatter trace the picture reads; anything else is ignored. */
+interface Trace {
+  type?: string;
+  mode?: string;
+  name?: unknown;
+  visible?: unknown;
+  showlegend?: boolean;
+  x?: unknown;
+  y?: unknown;
+  xaxis?: string;
+  yaxis?: string;
+  line?: { color?: string; dash?: string; width?: unknown };
+  marker?: { color?: unknown; size?: unknown; symbol?: unknown; line?: { color?: string; width?: unknown }; colorbar?: { title?: unknown } };
+  fill?: string;
+  fillcolor?: unknown;
+  error_y?: ErrorBarSpec;
+}
+/** plotly's `error_y`. */
+interface ErrorBarSpec {
+  visible?: boolean; type?: string; symmetric?: boolean; color?: string; thickness?: unknown;
+  value?: unknown; valueminus?: unknown; array?: unknown; arrayminus?: unknown;
+}
+interface Axis { type?: string; domain?: unknown; title?: unknown }
+type Layout = Record<string, unknown> & { title?: unknown; showlegend?: boolean };
 interface Box { x0: number; x1: number; y0: number; y1: number } // y0 = bottom pixel, y1 = top pixel
-interface Scale { log: boolean; lo: number; hi: number; p0: number; p1: number }
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
-const FONT = 11;
 const LEGEND_ROW = 16;
 const Y_AXIS_ROOM = 66; // tick labels plus the rotated axis title, left of each plot area
-const SUP: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
 /** Escapes text for XML content and attribute values alike. */
 function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** Rough width of sans-serif text; enough to wrap the legend and shrink long titles. */
-function textWidth(s: string, size: number): number {
-  return s.length * size * 0.56;
 }
 
 /** A title that fits `room` px: a smaller font first (down to 8 px), then cut with an ellipsis. */
@@ -39,7 +53,8 @@ function fitText(s: string, size: number, room: number): { text: string; size: n
   return { text: s.length > chars ? `${s.slice(0, Math.max(1, chars - 1))}…` : s, size: Math.round(fit * 10) / 10 };
 }
 
-function fmt(v: number): string {
+/** A pixel coordinate as SVG text, to 0.1 px. */
+function coord(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
@@ -50,97 +65,6 @@ function num(v: unknown): number {
 function titleText(t: unknown): string {
   const s = t && typeof t === 'object' ? (t as { text?: unknown }).text : t;
   return s === undefined || s === null ? '' : String(s);
-}
-
-// ------------------------------------------------------------------ scales and ticks
-
-function valid(v: number, log: boolean): boolean {
-  return Number.isFinite(v) && (!log || v > 0);
-}
-
-/** A scale over the finite data (positive only on log axes), padded a little so markers sit inside. */
-function makeScale(values: number[], log: boolean, p0: number, p1: number): Scale {
-  const v = values.filter((x) => valid(x, log)).map((x) => (log ? Math.log10(x) : x));
-  let lo = v.length ? Math.min(...v) : 0, hi = v.length ? Math.max(...v) : 1;
-  if (hi === lo) { const d = lo === 0 || log ? 0.5 : Math.abs(lo) * 0.1; lo -= d; hi += d; }
-  const pad = (hi - lo) * 0.05;
-  return { log, lo: lo - pad, hi: hi + pad, p0, p1 };
-}
-
-function toPx(s: Scale, v: number): number {
-  const t = s.log ? Math.log10(v) : v;
-  return s.p0 + ((t - s.lo) / (s.hi - s.lo)) * (s.p1 - s.p0);
-}
-
-/** Linear candidates, densest first: 1-2-5 steps. */
-function linearCandidates(lo: number, hi: number): number[][] {
-  const out: number[][] = [];
-  // A zero or non-finite span has no ticks (and would make the step 0: an endless loop).
-  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return out;
-  let p = Math.pow(10, Math.floor(Math.log10((hi - lo) / 20)));
-  if (!(p > 0) || !Number.isFinite(p)) return out;
-  for (let guard = 0; guard < 12; guard++, p *= 10) {
-    for (const m of [1, 2, 5]) {
-      const step = m * p, ticks: number[] = [];
-      for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9 && ticks.length <= 20; k++) ticks.push(Number((k * step).toPrecision(12)));
-      if (ticks.length <= 20) out.push(ticks);
-    }
-  }
-  return out;
-}
-
-/**
- * Log candidates, densest first: 1..9 within a decade (ranges under one decade), 1-2-5 (under two
- * decades), then powers of ten, every decade or every k-th; plain linear ticks when a range is too
- * narrow to hold two of those.
- */
-function logCandidates(lo: number, hi: number): number[][] {
-  const inRange = (t: number) => t >= lo - 1e-9 && t <= hi + 1e-9;
-  const out: number[][] = [];
-  const span = hi - lo;
-  const mantissas = [...(span < 1 ? [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 5]] : []), ...(span < 2 ? [[1, 2, 5]] : [])];
-  for (const ms of mantissas) {
-    const ticks: number[] = [];
-    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
-      for (const m of ms) if (inRange(e + Math.log10(m))) ticks.push(Number((m * Math.pow(10, e)).toPrecision(12)));
-    }
-    if (ticks.length >= 2) out.push(ticks);
-  }
-  for (const step of [1, 2, 3, 4, 5, 10, 20, 50, 100]) {
-    const ticks: number[] = [];
-    for (let e = Math.ceil(lo - 1e-9); e <= hi + 1e-9; e++) if (e % step === 0) ticks.push(Math.pow(10, e));
-    if (ticks.length >= 2) out.push(ticks);
-  }
-  return out.length ? out : linearCandidates(Math.pow(10, lo), Math.pow(10, hi)).filter((t) => t.every((v) => v > 0));
-}
-
-/**
- * The densest candidate whose labels do not collide: on x the neighbouring labels' half widths plus
- * a gap, on y one text line plus a gap.
- */
-function ticksOf(s: Scale, horizontal: boolean): number[] {
-  const cands = s.log ? logCandidates(s.lo, s.hi) : linearCandidates(s.lo, s.hi);
-  const fits = (ticks: number[]) => ticks.every((t, k) => {
-    if (k === 0) return true;
-    const gap = Math.abs(toPx(s, t) - toPx(s, ticks[k - 1]));
-    const need = horizontal ? (textWidth(tickLabel(t), FONT) + textWidth(tickLabel(ticks[k - 1]), FONT)) / 2 + 14 : FONT + 18;
-    return gap >= need;
-  });
-  return cands.find((c) => c.length >= 2 && fits(c)) ?? cands[cands.length - 1] ?? [];
-}
-
-function superscript(n: number): string {
-  return String(n).split('').map((c) => SUP[c] ?? c).join('');
-}
-
-/** Tick label: plain numbers for everyday magnitudes, 10ⁿ (or m×10ⁿ) otherwise. */
-function tickLabel(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(6)));
-  const e = Math.floor(Math.log10(a) + 1e-9);
-  const m = Number((v / Math.pow(10, e)).toPrecision(3));
-  return m === 1 ? `10${superscript(e)}` : m === -1 ? `−10${superscript(e)}` : `${m}×10${superscript(e)}`;
 }
 
 // ------------------------------------------------------------------ colours and styles
@@ -219,43 +143,67 @@ function points(t: Trace): { x: number[]; y: number[] } {
 }
 
 /** Error bar half-widths (plotly `error_y`): constant `value`, or `array` / `arrayminus`, or percent. */
-function errorBars(err: any, y: number[]): Array<[number, number]> | null {
+function errorBars(err: ErrorBarSpec | undefined, y: number[]): Array<[number, number]> | null {
   if (!err || err.visible === false) return null;
-  const plus = (k: number) => (Array.isArray(err.array) ? num(err.array[k]) : err.type === 'percent' ? Math.abs(y[k]) * num(err.value) / 100 : num(err.value));
-  const minus = (k: number) => (err.symmetric === false && Array.isArray(err.arrayminus) ? num(err.arrayminus[k])
+  const { array, arrayminus } = err;
+  const plus = (k: number) => (Array.isArray(array) ? num(array[k]) : err.type === 'percent' ? Math.abs(y[k]) * num(err.value) / 100 : num(err.value));
+  const minus = (k: number) => (err.symmetric === false && Array.isArray(arrayminus) ? num(arrayminus[k])
     : err.symmetric === false && err.valueminus !== undefined ? num(err.valueminus) : plus(k));
   return y.map((_, k) => [minus(k), plus(k)]);
 }
 
-function drawAxes(out: string[], sp: Subplot, layout: Record<string, any>): void {
+/** The layout's axis `key` ('xaxis', 'yaxis2', ...); an empty axis when the layout has none. */
+function axisOf(layout: Layout, key: string): Axis {
+  const a = layout[key];
+  return a && typeof a === 'object' ? (a as Axis) : {};
+}
+
+function drawAxes(out: string[], sp: Subplot, layout: Layout): void {
   const { box, sx, sy } = sp;
-  const xa: Axis = layout[sp.xk] ?? {}, ya: Axis = layout[sp.yk] ?? {};
-  out.push(`<rect x="${fmt(box.x0)}" y="${fmt(box.y1)}" width="${fmt(box.x1 - box.x0)}" height="${fmt(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
+  const xa = axisOf(layout, sp.xk), ya = axisOf(layout, sp.yk);
+  out.push(`<rect x="${coord(box.x0)}" y="${coord(box.y1)}" width="${coord(box.x1 - box.x0)}" height="${coord(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
   for (const t of ticksOf(sx, true)) {
-    const p = fmt(toPx(sx, t));
-    out.push(`<line x1="${p}" x2="${p}" y1="${fmt(box.y1)}" y2="${fmt(box.y0 + 4)}" stroke="#e3e3e3"/>`
-      + `<text class="xtick" x="${p}" y="${fmt(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
+    const p = coord(toPx(sx, t));
+    out.push(`<line x1="${p}" x2="${p}" y1="${coord(box.y1)}" y2="${coord(box.y0 + 4)}" stroke="#e3e3e3"/>`
+      + `<text class="xtick" x="${p}" y="${coord(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
   }
   for (const t of ticksOf(sy, false)) {
-    const p = fmt(toPx(sy, t));
-    out.push(`<line x1="${fmt(box.x0 - 4)}" x2="${fmt(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
-      + `<text class="ytick" x="${fmt(box.x0 - 6)}" y="${fmt(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
+    const p = coord(toPx(sy, t));
+    out.push(`<line x1="${coord(box.x0 - 4)}" x2="${coord(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
+      + `<text class="ytick" x="${coord(box.x0 - 6)}" y="${coord(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
   }
   const xt = titleText(xa.title), yt = titleText(ya.title);
   if (xt) {
     const { text, size } = fitText(xt, 12, box.x1 - box.x0 + Y_AXIS_ROOM / 2);
-    out.push(`<text class="xtitle" x="${fmt((box.x0 + box.x1) / 2)}" y="${fmt(box.y0 + 34)}" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
+    out.push(`<text class="xtitle" x="${coord((box.x0 + box.x1) / 2)}" y="${coord(box.y0 + 34)}" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
   if (yt) {
     const { text, size } = fitText(yt, 12, box.y0 - box.y1 + 30);
-    out.push(`<text class="ytitle" transform="translate(${fmt(box.x0 - Y_AXIS_ROOM + 12)},${fmt((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
+    out.push(`<text class="ytitle" transform="translate(${coord(box.x0 - Y_AXIS_ROOM + 12)},${coord((box.y0 + box.y1) / 2)}) rotate(-90)" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
+  }
+}
+
+/** The error bars of one trace, at its drawable points `keep`. */
+function drawErrorBars(out: string[], sp: Subplot, t: Trace, pts: { x: number[]; y: number[] }, keep: number[], color: string): void {
+  const { sx, sy } = sp;
+  const err = t.error_y;
+  const bars = errorBars(err, pts.y);
+  if (!err || !bars) return;
+  const w = Number.isFinite(num(err.thickness)) ? num(err.thickness) : 1.5;
+  const py = (v: number) => coord(toPx(sy, v));
+  for (const k of keep) {
+    const [m, p] = bars[k];
+    const lo = pts.y[k] - (Number.isFinite(m) ? m : 0), hi = pts.y[k] + (Number.isFinite(p) ? p : 0);
+    if (!valid(lo, sy.log) || !valid(hi, sy.log) || lo === hi) continue;
+    const cx = toPx(sx, pts.x[k]);
+    out.push(`<path class="errorbar" d="M${coord(cx)} ${py(lo)}V${py(hi)}M${coord(cx - 3)} ${py(lo)}h6M${coord(cx - 3)} ${py(hi)}h6" stroke="${esc(err.color ?? color)}" stroke-width="${w}" fill="none"/>`);
   }
 }
 
 function drawTraces(out: string[], sp: Subplot): void {
   const { sx, sy } = sp;
   const ok = (x: number, y: number) => valid(x, sx.log) && valid(y, sy.log);
-  const px = (x: number) => fmt(toPx(sx, x)), py = (y: number) => fmt(toPx(sy, y));
+  const px = (x: number) => coord(toPx(sx, x)), py = (y: number) => coord(toPx(sy, y));
   let prev: { x: number[]; y: number[] } | null = null;
   for (const [t, i] of sp.traces) {
     const { x, y } = points(t);
@@ -282,17 +230,7 @@ function drawTraces(out: string[], sp: Subplot): void {
       }
       if (d) out.push(`<path d="${d}" fill="none" stroke="${esc(color)}" stroke-width="${lineWidth(t)}" stroke-linejoin="round"${dashAttr(t)}/>`);
     }
-    const bars = errorBars(t.error_y, y);
-    if (bars) {
-      const w = Number.isFinite(num(t.error_y.thickness)) ? num(t.error_y.thickness) : 1.5;
-      for (const k of keep) {
-        const [m, p] = bars[k];
-        const lo = y[k] - (Number.isFinite(m) ? m : 0), hi = y[k] + (Number.isFinite(p) ? p : 0);
-        if (!valid(lo, sy.log) || !valid(hi, sy.log) || lo === hi) continue;
-        const cx = toPx(sx, x[k]);
-        out.push(`<path class="errorbar" d="M${fmt(cx)} ${py(lo)}V${py(hi)}M${fmt(cx - 3)} ${py(lo)}h6M${fmt(cx - 3)} ${py(hi)}h6" stroke="${esc(t.error_y.color ?? color)}" stroke-width="${w}" fill="none"/>`);
-      }
-    }
+    drawErrorBars(out, sp, t, { x, y }, keep, color);
     if (mode.includes('markers')) {
       const r = Math.max(2, Math.min(8, (Number(t.marker?.size) || 6) / 2));
       const colors = markerColors(t, color, x.length);
@@ -340,21 +278,21 @@ function drawLegend(out: string[], rows: LegendItem[][], x0: number, top: number
       const color = traceColor(t, i);
       const mode = String(t.mode ?? 'lines+markers');
       if (t.fill === 'toself' || t.fill === 'tonexty') {
-        out.push(`<rect x="${fmt(x)}" y="${fmt(y - 5)}" width="24" height="10" ${fillAttr(t, color)}/>`);
+        out.push(`<rect x="${coord(x)}" y="${coord(y - 5)}" width="24" height="10" ${fillAttr(t, color)}/>`);
       }
       if (mode.includes('lines') && lineWidth(t) > 0) {
-        out.push(`<line x1="${fmt(x)}" x2="${fmt(x + 24)}" y1="${fmt(y)}" y2="${fmt(y)}" stroke="${esc(color)}" stroke-width="${Math.min(3, lineWidth(t))}"${dashAttr(t)}/>`);
+        out.push(`<line x1="${coord(x)}" x2="${coord(x + 24)}" y1="${coord(y)}" y2="${coord(y)}" stroke="${esc(color)}" stroke-width="${Math.min(3, lineWidth(t))}"${dashAttr(t)}/>`);
       }
       if (mode.includes('markers')) {
         // a rounded square, so <circle> elements count data points only
         const hollow = transparent(t.marker?.color);
         if (colorRange(t)) {
-          [0, 5, 9].forEach((v, k) => out.push(`<rect x="${fmt(x + k * 9)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" fill="${VIRIDIS[v]}"/>`));
+          [0, 5, 9].forEach((v, k) => out.push(`<rect x="${coord(x + k * 9)}" y="${coord(y - 4)}" width="8" height="8" rx="4" fill="${VIRIDIS[v]}"/>`));
         } else {
-          out.push(`<rect x="${fmt(x + 8)}" y="${fmt(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(color)}" stroke-width="1.5"` : `fill="${esc(color)}"`}/>`);
+          out.push(`<rect x="${coord(x + 8)}" y="${coord(y - 4)}" width="8" height="8" rx="4" ${hollow ? `fill="none" stroke="${esc(color)}" stroke-width="1.5"` : `fill="${esc(color)}"`}/>`);
         }
       }
-      out.push(`<text x="${fmt(x + 30)}" y="${fmt(y + 4)}">${esc(name)}</text>`);
+      out.push(`<text x="${coord(x + 30)}" y="${coord(y + 4)}">${esc(name)}</text>`);
       x += w;
     }
   });
@@ -364,7 +302,7 @@ function drawLegend(out: string[], rows: LegendItem[][], x0: number, top: number
 /** Draws a plotly figure as a self-contained SVG document (no scripts, no external references). */
 export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height?: number } = {}): string {
   const W = options.width ?? 720, H = options.height ?? 440;
-  const layout = (fig.layout ?? {}) as Record<string, any>;
+  const layout = (fig.layout ?? {}) as Layout;
   const traces = ((fig.data ?? []) as Trace[]).filter((t) => (t.type ?? 'scatter') === 'scatter' && t.visible !== false);
   const title = titleText(layout.title);
   const legend = layout.showlegend === false ? [] : legendRows(traces, W - 20);
@@ -378,7 +316,7 @@ export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height
     const xk = axisKey(t.xaxis, 'x'), yk = axisKey(t.yaxis, 'y');
     const key = `${xk} ${yk}`;
     if (!pairs.has(key)) {
-      const [dx0, dx1] = domainOf(layout[xk]), [dy0, dy1] = domainOf(layout[yk]);
+      const [dx0, dx1] = domainOf(axisOf(layout, xk)), [dy0, dy1] = domainOf(axisOf(layout, yk));
       const full = W - 20, tall = bottom - top;
       const box = { x0: 10 + dx0 * full + Y_AXIS_ROOM, x1: 10 + dx1 * full, y0: bottom - dy0 * tall, y1: bottom - dy1 * tall };
       pairs.set(key, { xk, yk, box, sx: undefined as unknown as Scale, sy: undefined as unknown as Scale, traces: [] });
@@ -394,7 +332,7 @@ export function figureToSvg(fig: PlotlyFigure, options: { width?: number; height
     out.push(`<text class="title" x="${W / 2}" y="26" text-anchor="middle" font-size="${size}">${esc(text)}</text>`);
   }
   for (const sp of pairs.values()) {
-    const xLog = layout[sp.xk]?.type === 'log', yLog = layout[sp.yk]?.type === 'log';
+    const xLog = axisOf(layout, sp.xk).type === 'log', yLog = axisOf(layout, sp.yk).type === 'log';
     const xs: number[] = [], ys: number[] = [];
     for (const [t] of sp.traces) {
       const p = points(t);

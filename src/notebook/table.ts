@@ -1,4 +1,5 @@
 import { isDataFrame } from '../data';
+import { fmt } from '../util/format';
 
 export type Column = Array<number | string | boolean | null | undefined>;
 
@@ -32,16 +33,20 @@ export function escapeHtml(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Compact number formatting for tables: 4 significant digits, exponent form for large/small. */
-export function fmt(v: unknown): string {
+/**
+ * util/format's fmt with the exponent written compactly (1e8, 2.887e10): for chart labels and table
+ * cells, where room is short; the digits are the same as in summary() and the reports.
+ */
+export function compactNumber(v: number): string {
+  return fmt(v).replace(/\.?0+e/, 'e').replace('e+', 'e');
+}
+
+/** A table cell: integers below a million in full, other numbers as compactNumber, anything else as text. */
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v !== 'number') return String(v);
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (Number.isInteger(v) && a < 1e6) return String(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
-  return Number(v.toPrecision(4)).toString();
+  if (typeof v !== 'number' || !Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  return compactNumber(v);
 }
 
 /** An HTML table from columns (at most `maxRows` rows, with a note when cut). */
@@ -53,7 +58,7 @@ export function htmlTable(columns: Record<string, Column>, options: { maxRows?: 
   const head = names.map((k) => `<th>${escapeHtml(k)}</th>`).join('');
   const rows: string[] = [];
   for (let i = 0; i < shown; i++) {
-    rows.push(`<tr>${names.map((k) => `<td>${escapeHtml(fmt(columns[k][i]))}</td>`).join('')}</tr>`);
+    rows.push(`<tr>${names.map((k) => `<td>${escapeHtml(cellText(columns[k][i]))}</td>`).join('')}</tr>`);
   }
   const more = n > shown ? `<tr><td colspan="${names.length}" style="color:#888">… ${n - shown} more rows (${n} in all)</td></tr>` : '';
   const caption = options.caption ? `<caption style="text-align:left;font-weight:bold">${escapeHtml(options.caption)}</caption>` : '';

@@ -1,8 +1,9 @@
 // Browser layer: the test starts Debian's Jupyter Notebook on a free loopback port with a token, opens
-// notebooks/90-browser-*.ipynb in headless Chromium (Debian chromium + playwright-core), runs all cells
-// and checks that a plotly chart really rendered (.main-svg with traces in the output area) and that the
-// progress bar ended at 100%; then exports the saved notebook with `nbconvert --to html` and checks the
-// chart renders when the HTML file is opened in Chromium. Screenshots go to test-output/browser/.
+// test/fixtures/notebooks/90-browser-*.ipynb in headless Chromium (Debian chromium + playwright-core),
+// runs all cells and checks that a plotly chart really rendered (.main-svg with traces in the output
+// area) and that the progress bar ended at 100%; then exports the saved notebook with `nbconvert --to
+// html` and checks the chart renders when the HTML file is opened in Chromium. Screenshots go to
+// test-output/browser/.
 //
 // There is no internet here: requests to cdn.plot.ly for the pinned plotly.js 3.3.0 are answered from
 // node_modules/plotly.js-dist-min (byte for byte what an online user downloads). nbconvert's HTML loads
@@ -17,7 +18,7 @@ import * as net from 'net';
 import * as path from 'path';
 import * as crypto from 'crypto';
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { ROOT, OUTPUT_DIR, jupyterPython, kernelEnv } from '../helpers/notebooks';
+import { ROOT, OUTPUT_DIR, FIXTURE_NOTEBOOKS, jupyterPython, kernelEnv } from '../helpers/notebooks';
 
 // playwright-core is a devDependency; typed loosely to keep the test build independent of its types.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -60,7 +61,7 @@ let serverLog = '';
 async function startJupyter(): Promise<void> {
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
-  for (const f of ['90-browser-cdn.ipynb', '90-browser-inline.ipynb']) fs.copyFileSync(path.join(ROOT, 'notebooks', f), path.join(WORK, f));
+  for (const f of ['90-browser-cdn.ipynb', '90-browser-inline.ipynb']) fs.copyFileSync(path.join(FIXTURE_NOTEBOOKS, f), path.join(WORK, f));
   const port = await freePort();
   token = crypto.randomBytes(16).toString('hex');
   base = `http://127.0.0.1:${port}`;

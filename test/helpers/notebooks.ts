@@ -5,6 +5,8 @@ import * as path from 'path';
 /** The repo root (tests run from build/test/...). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const OUTPUT_DIR = path.join(ROOT, 'test-output');
+/** The notebooks the kernel and browser tests run (kept out of notebooks/, which researchers browse). */
+export const FIXTURE_NOTEBOOKS = path.join(ROOT, 'test', 'fixtures', 'notebooks');
 
 export interface NotebookReport {
   notebook: string;
@@ -55,4 +57,46 @@ export function writeNotebook(file: string, cells: Array<{ source: string; tags?
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(nb, null, 1));
   return file;
+}
+
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+export interface Cell { cell_type: string; source: string | string[]; metadata?: { tags?: string[] }; outputs?: Output[] }
+export interface Notebook { cells: Cell[] }
+
+/** The one cell carrying the metadata tag `tag`; throws (failing the test) when there is not exactly one. */
+export function cellTagged(nb: Notebook, tag: string): Cell {
+  const found = nb.cells.filter((c) => c.metadata?.tags?.includes(tag));
+  if (found.length !== 1) throw new Error(`expected one cell tagged '${tag}', found ${found.length}`);
+  return found[0];
+}
+
+/** The stdout text of a cell. */
+export function stdoutOf(c: Cell): string {
+  return (c.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stdout').map((o) => [o.text ?? ''].flat().join('')).join('');
+}
+
+/** The display_data outputs of a cell. */
+export function displaysOf(c: Cell): Output[] {
+  return (c.outputs ?? []).filter((o) => o.output_type === 'display_data');
+}
+
+/**
+ * A notebook run shared by the tests that check its cells: executed on the first call (whichever test
+ * asks first, so each test also runs alone), the same result afterwards; fails the asking test when the
+ * notebook did not run.
+ */
+export function executedOnce(run: () => ReturnType<typeof runNotebook>): () => Notebook {
+  let result: ReturnType<typeof runNotebook> | undefined;
+  return () => {
+    result ??= run();
+    if (result.status !== 0 || !result.executed) throw new Error(`the notebook did not run:\n${result.stderr}`);
+    return result.executed as Notebook;
+  };
 }

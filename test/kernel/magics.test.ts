@@ -1,52 +1,34 @@
-// Kernel level: notebooks/90-magics.ipynb uses every magic whose API exists, a bad magic and a runtime
-// error; the saved outputs must carry the right mime types, the failing cells an error output, and the
-// cells after them must still run. Also: installMagics() in the stock tslab kernel.
+// Kernel level: test/fixtures/notebooks/90-magics.ipynb uses every magic whose API exists, a bad magic
+// and a runtime error; the saved outputs must carry the right mime types, the failing cells an error
+// output, and the cells after them must still run. Each test finds its cells by tag. Also:
+// installMagics() in the stock tslab kernel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { ROOT, OUTPUT_DIR, runNotebook, writeNotebook, jupyterPython, kernelEnv } from '../helpers/notebooks';
-
-type Output = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string };
-type Cell = { cell_type: string; source: string | string[]; outputs?: Output[] };
+import { ROOT, FIXTURE_NOTEBOOKS, OUTPUT_DIR, cellTagged, displaysOf, executedOnce, runNotebook, stdoutOf, writeNotebook, jupyterPython, kernelEnv, type Cell, type Notebook } from '../helpers/notebooks';
 
 const PLOTLY = 'application/vnd.plotly.v1+json';
-const text = (o: Output) => [o.text ?? ''].flat().join('');
-const src = (c: Cell) => [c.source].flat().join('');
+const text = (o: { text?: string | string[] }) => [o.text ?? ''].flat().join('');
 
-function codeCells(nb: { cells: Cell[] }): Cell[] {
-  return nb.cells.filter((c) => c.cell_type === 'code');
-}
-function cellStarting(cells: Cell[], prefix: string): Cell {
-  const c = cells.find((x) => src(x).startsWith(prefix));
-  assert.ok(c, `no cell starting with ${prefix}`);
-  return c!;
-}
-function stdout(c: Cell): string {
-  return (c.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stdout').map(text).join('');
-}
-function displays(c: Cell): Output[] {
-  return (c.outputs ?? []).filter((o) => o.output_type === 'display_data');
-}
-
-let executed: { cells: Cell[] } | null = null;
+const magicsNotebook = executedOnce(() => runNotebook(path.join(FIXTURE_NOTEBOOKS, '90-magics.ipynb'), { outName: '90-magics.checked.ipynb', timeoutSeconds: 300 }));
+const cell = (tag: string): Cell => cellTagged(magicsNotebook(), tag);
+const stdout = (tag: string) => stdoutOf(cell(tag));
+const displays = (tag: string) => displaysOf(cell(tag));
 
 test('90-magics.ipynb runs in the scalinglab kernel (failing magics allowed only where tagged)', () => {
-  const r = runNotebook(path.join(ROOT, 'notebooks', '90-magics.ipynb'), { outName: '90-magics.checked.ipynb', timeoutSeconds: 300 });
-  assert.equal(r.status, 0, r.stderr);
-  executed = r.executed;
-  assert.ok(executed);
+  assert.ok(magicsNotebook().cells.length > 0);
 });
 
 test('%help lists every magic with an example', () => {
-  const out = stdout(cellStarting(codeCells(executed!), '%help'));
+  const out = stdout('magic-help');
   for (const m of ['%%csv', '%%law', '%fit', '%frontier', '%toy', '%compare', '%show', '%help']) assert.ok(out.includes(m), `${m} missing from %help`);
   assert.match(out, /e\.g\.\s+%fit u = runs/);
 });
 
 test('%%csv defines a DataFrame and shows it as an HTML table + text', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%%csv'));
+  const d = displays('magic-csv');
   assert.equal(d.length, 1);
   assert.deepEqual(Object.keys(d[0].data!).sort(), ['text/html', 'text/plain']);
   assert.match(String(d[0].data!['text/plain']), /DataFrame: 18 rows × 4 columns \(d_model, n_layers, tokens, loss\)/);
@@ -54,11 +36,11 @@ test('%%csv defines a DataFrame and shows it as an HTML table + text', () => {
 });
 
 test('%%law defines the law expression', () => {
-  assert.match(stdout(cellStarting(codeCells(executed!), '%%law')), /L0 \+ c_m \/ m \+ c_l \/ l \+ c_D \* D\^\(-1\/3\)/);
+  assert.match(stdout('magic-law'), /L0 \+ c_m \/ m \+ c_l \/ l \+ c_D \* D\^\(-1\/3\)/);
 });
 
 test('%fit shows one display with plotly JSON (an object), HTML and the summary text, after a bootstrap progress bar at 100%', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%fit'));
+  const d = displays('magic-fit');
   assert.equal(d.length, 2, 'progress bar + result');
   const [bar, result] = d;
   assert.match([bar.data!['text/html']].flat().join(''), /data-percent="100"/);
@@ -75,31 +57,29 @@ test('%fit shows one display with plotly JSON (an object), HTML and the summary 
 });
 
 test('%show u --chart residuals draws the residual chart', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%show'));
+  const d = displays('magic-show');
   assert.equal(d.length, 1);
   const fig = d[0].data![PLOTLY] as { layout: Record<string, any> };
   assert.match(fig.layout.yaxis.title.text, /log residual/);
 });
 
 test('a bad magic gives an error output in its cell, and the next cell still runs', () => {
-  const cells = codeCells(executed!);
-  const bad = cellStarting(cells, '%nosuch');
+  const bad = cell('bad-magic');
   const err = (bad.outputs ?? []).find((o) => o.output_type === 'error');
   assert.ok(err, JSON.stringify(bad.outputs));
   assert.equal(err!.ename, 'MagicError');
   assert.match(err!.evalue!, /unknown magic %nosuch[\s\S]*%help/);
-  assert.match(stdout(cells[cells.indexOf(bad) + 1]), /after bad magic 18/);
+  assert.match(stdout('after-bad-magic'), /after bad magic 18/);
 
-  const badToy = cellStarting(cells, '%toy t = no-such-toy');
+  const badToy = cell('bad-toy');
   assert.match((badToy.outputs ?? []).find((o) => o.output_type === 'error')!.evalue!, /unknown toy 'no-such-toy'[\s\S]*softmax-time/);
-  assert.match(stdout(cells[cells.indexOf(badToy) + 1]), /after bad toy name/);
+  assert.match(stdout('after-bad-toy'), /after bad toy name/);
 });
 
 test('a runtime error (stop_on_error=false from nbclient) does not abort the next cell', () => {
-  const cells = codeCells(executed!);
-  const thrown = cellStarting(cells, "throw new Error('a plain runtime error')");
+  const thrown = cell('runtime-error');
   assert.match((thrown.outputs ?? []).map(text).join(''), /a plain runtime error/);
-  assert.match(stdout(cells[cells.indexOf(thrown) + 1]), /after runtime error/);
+  assert.match(stdout('after-runtime-error'), /after runtime error/);
 });
 
 test('installMagics() gives the same magics in the stock tslab kernel', () => {
@@ -110,10 +90,10 @@ test('installMagics() gives the same magics in the stock tslab kernel', () => {
     display_name: 'TypeScript (stock tslab, test)', language: 'typescript',
   }));
   const nb = writeNotebook(path.join(OUTPUT_DIR, 'magics', 'stock.ipynb'), [
-    { source: "import { installMagics } from 'scalinglab';\ninstallMagics()" },
-    { source: '%%csv small\nx,loss\n1,3\n2,2.5' },
-    { source: '%nosuch', tags: ['raises-exception'] },
-    { source: 'console.log("rows", small.shape[0])' },
+    { source: "import { installMagics } from 'scalinglab';\ninstallMagics()", tags: ['install'] },
+    { source: '%%csv small\nx,loss\n1,3\n2,2.5', tags: ['csv'] },
+    { source: '%nosuch', tags: ['raises-exception', 'bad-magic'] },
+    { source: 'console.log("rows", small.shape[0])', tags: ['after-bad-magic'] },
   ]);
   const out = path.join(OUTPUT_DIR, 'notebooks', 'magics-stock.ipynb');
   const env = kernelEnv();
@@ -121,15 +101,15 @@ test('installMagics() gives the same magics in the stock tslab kernel', () => {
   const r = spawnSync(jupyterPython(), [path.join(ROOT, 'scripts', 'run_notebook.py'), nb, '--out', out, '--kernel', 'tslab-stock', '--timeout', '300'],
     { encoding: 'utf8', env, cwd: path.dirname(nb) });
   assert.equal(r.status, 0, r.stderr);
-  const cells = codeCells(JSON.parse(fs.readFileSync(out, 'utf8')));
-  assert.match(stdout(cells[0]), /true/);
-  assert.match(String(displays(cells[1])[0].data!['text/plain']), /DataFrame: 2 rows/);
-  assert.equal((cells[2].outputs ?? []).find((o) => o.output_type === 'error')?.ename, 'MagicError');
-  assert.match(stdout(cells[3]), /rows 2/);
+  const stock = JSON.parse(fs.readFileSync(out, 'utf8')) as Notebook;
+  assert.match(stdoutOf(cellTagged(stock, 'install')), /true/);
+  assert.match(String(displaysOf(cellTagged(stock, 'csv'))[0].data!['text/plain']), /DataFrame: 2 rows/);
+  assert.equal((cellTagged(stock, 'bad-magic').outputs ?? []).find((o) => o.output_type === 'error')?.ename, 'MagicError');
+  assert.match(stdoutOf(cellTagged(stock, 'after-bad-magic')), /rows 2/);
 });
 
 test('%frontier shows the frontier chart and table', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%frontier'));
+  const d = displays('magic-frontier');
   assert.equal(d.length, 1);
   assert.deepEqual(Object.keys(d[0].data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
   const fig = d[0].data![PLOTLY] as { data: Array<{ name: string }>; layout: Record<string, any> };
@@ -140,7 +120,7 @@ test('%frontier shows the frontier chart and table', () => {
 });
 
 test('%compare shows the recipe comparison: frontiers, multipliers and the winners table', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%compare'));
+  const d = displays('magic-compare');
   assert.equal(d.length, 1);
   assert.deepEqual(Object.keys(d[0].data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
   const fig = d[0].data![PLOTLY] as { data: Array<{ name: string; y?: number[] }>; layout: Record<string, any> };
@@ -151,14 +131,14 @@ test('%compare shows the recipe comparison: frontiers, multipliers and the winne
 });
 
 test('%fit --law with a %%law variable goes through fitLaw and renders the fit', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%fit ml = runs --law mylaw'));
+  const d = displays('magic-fit-law');
   const result = d[d.length - 1];
   assert.deepEqual(Object.keys(result.data!).sort(), [PLOTLY, 'text/html', 'text/plain']);
   assert.match([result.data!['text/plain']].flat().join(''), /Fit of L = L0 \+ c_m \/ m/);
 });
 
 test('%toy trains the toy with a progress bar that ends at 100% and shows curves with the fitted and the paper slope', () => {
-  const d = displays(cellStarting(codeCells(executed!), '%toy t = softmax-time'));
+  const d = displays('magic-toy');
   assert.equal(d.length, 2, 'progress bar + result');
   assert.match([d[0].data!['text/html']].flat().join(''), /data-percent="100"/);
   assert.match(String(d[0].data!['text/plain']), /100% step 300\/300/);

@@ -2,9 +2,9 @@
 // bundles, plotly HTML, progress bar and the tslab patch (with a stand-in kernel).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rewriteCell, registerMagic, helpText, MagicError, patchTslab } from '../../src/notebook/magics';
+import { rewriteCell, registerMagic, registerBuiltinMagics, helpText, MagicError, patchTslab, type TslabJupyterClasses } from '../../src/notebook/magics/index';
 import { csv, law, csvColumns } from '../../src/notebook/templates';
-import { plots, decades, mainVariable } from '../../src/notebook/figures';
+import { plots, decades, mainVariable } from '../../src/notebook/figures/index';
 import { figureToSvg } from '../../src/notebook/staticChart';
 import { bundleFor, show, PLOTLY_MIME } from '../../src/notebook/render';
 import { plotlyHtml, setPlotlySource, getPlotlySource, scriptJson, PLOTLY_CDN_URL } from '../../src/notebook/plotly';
@@ -17,6 +17,8 @@ import { fakeFit, fakeFrontier, fakeToy } from '../helpers/fakeResults';
 const noDunder = (code: string) => assert.doesNotMatch(code, /(^|[^\w$])__[A-Za-z_$]/, `generated code uses a __ identifier:\n${code}`);
 
 // ------------------------------------------------------------------ magics
+
+registerBuiltinMagics(); // explicit: importing the magics registers nothing (package.test.ts checks that)
 
 test('plain cells are left alone (null), including ones that use the % operator', () => {
   for (const code of ['const a = 1;', 'const r = 7 % 3;\nr', '  %notAMagicIndented', 'console.log("100%")', '']) {
@@ -331,7 +333,7 @@ function fakeJupyter() {
     }
   }
   const msg = (code: string, stopOnError = true) => ({ content: { code, stop_on_error: stopOnError }, createReply() { return reply(this); } });
-  return { mod: { JupyterHandlerImpl, ZmqServer } as any, ZmqServer, sent, msg };
+  return { mod: { JupyterHandlerImpl, ZmqServer } as unknown as TslabJupyterClasses, ZmqServer, sent, msg };
 }
 
 test('patchTslab: a bad magic answers with an error output and reply, without aborting later cells', async () => {

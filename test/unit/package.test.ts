@@ -1,4 +1,5 @@
-// The package loads as CommonJS with its types, in plain Node and from a packed tarball.
+// The package loads as CommonJS with its types, in plain Node and from a packed tarball; its two
+// entry points (the root and scalinglab/core) have no side effects outside a tslab kernel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
@@ -16,6 +17,70 @@ test('package.json points main and types at the CommonJS build', () => {
   assert.equal(pkg.types, 'dist/index.d.ts');
   assert.ok(fs.existsSync(path.join(ROOT, pkg.main)), 'dist/index.js missing: run the build');
   assert.ok(fs.existsSync(path.join(ROOT, pkg.types)));
+});
+
+test('package.json exports the root and scalinglab/core (types, require, default), with typesVersions for Node10 resolution', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.deepEqual(pkg.exports['.'], { types: './dist/index.d.ts', require: './dist/index.js', default: './dist/index.js' });
+  assert.deepEqual(pkg.exports['./core'], { types: './dist/core.d.ts', require: './dist/core.js', default: './dist/core.js' });
+  assert.deepEqual(pkg.typesVersions['*'].core, ['dist/core.d.ts']);
+  for (const f of ['dist/core.js', 'dist/core.d.ts']) assert.ok(fs.existsSync(path.join(ROOT, f)), `${f} missing: run the build`);
+});
+
+/**
+ * Requires `request` in a fresh Node process (cwd: the repository, so the package resolves by its own
+ * name through "exports") and reports what the import changed: global keys added, the counts of the
+ * process listeners a library might add, the files loaded, and what `after` (a script) prints.
+ */
+function importInFreshProcess(request: string, after = 'null'): { addedGlobals: string[]; listeners: number[][]; loaded: string[]; after: unknown } {
+  const script = `
+    const events = ['uncaughtException', 'unhandledRejection', 'exit'];
+    const snap = () => ({ globals: Reflect.ownKeys(globalThis).map(String), listeners: events.map((e) => process.listenerCount(e)) });
+    const before = snap();
+    const cached = new Set(Object.keys(require.cache));
+    const pkg = require(process.argv[1]);
+    const now = snap();
+    const result = {
+      addedGlobals: now.globals.filter((k) => !before.globals.includes(k)),
+      listeners: [before.listeners, now.listeners],
+      loaded: Object.keys(require.cache).filter((k) => !cached.has(k)),
+    };
+    result.after = (${after})(pkg);
+    console.log(JSON.stringify(result));`;
+  const out = execFileSync(process.execPath, ['-e', script, request], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+const TSLAB = /[\\/]node_modules[\\/]tslab[\\/]/;
+const TFJS = /[\\/]node_modules[\\/]@tensorflow[\\/]/;
+const NOTEBOOK_LAYER = /[\\/]dist[\\/]notebook[\\/]/;
+
+test('importing scalinglab/core in a fresh process adds no globals or process listeners and loads no tslab, tfjs or notebook layer', () => {
+  const r = importInFreshProcess('scalinglab/core', '(s) => [typeof s.fitUniversal, typeof s.runToy, typeof s.show, typeof s.installMagics, typeof s.Rng]');
+  assert.deepEqual(r.after, ['function', 'function', 'undefined', 'undefined', 'function'], 'the science, and nothing of the notebook layer');
+  assert.deepEqual(r.addedGlobals, []);
+  assert.deepEqual(r.listeners[1], r.listeners[0], 'uncaughtException / unhandledRejection / exit listeners');
+  assert.ok(r.loaded.some((f) => /[\\/]dist[\\/]core\.js$/.test(f)), 'dist/core.js was loaded');
+  for (const [what, pattern] of [['tslab', TSLAB], ['tfjs', TFJS], ['the notebook layer', NOTEBOOK_LAYER]] as const) {
+    assert.deepEqual(r.loaded.filter((f) => pattern.test(f)), [], `${what} in require.cache`);
+  }
+});
+
+test('importing the package root outside a kernel changes nothing: no globals, listeners, renderer or magics; rewriteCell says how to turn magics on', () => {
+  const r = importInFreshProcess('scalinglab', `(s) => {
+    const magicsBefore = s.listMagics().length;
+    let error = '';
+    try { s.rewriteCell('%fit u = runs'); } catch (e) { error = e.name + ': ' + e.message; }
+    s.registerBuiltinMagics();
+    return { magicsBefore, error, rewritten: s.rewriteCell('%fit u = runs --no-progress') };
+  }`);
+  assert.deepEqual(r.addedGlobals, [], 'no renderer and no magic registry on globalThis');
+  assert.deepEqual(r.listeners[1], r.listeners[0]);
+  for (const [what, pattern] of [['tslab', TSLAB], ['tfjs', TFJS]] as const) assert.deepEqual(r.loaded.filter((f) => pattern.test(f)), [], `${what} in require.cache`);
+  const after = r.after as { magicsBefore: number; error: string; rewritten: string };
+  assert.equal(after.magicsBefore, 0, 'importing registers no magics');
+  assert.match(after.error, /^MagicError: unknown magic %fit: no magics are registered[\s\S]*installMagics\(\)/);
+  assert.match(after.rewritten, /const u = scalinglab_fitUniversal\(runs\); scalinglab_show\(u\);/, 'registerBuiltinMagics() turns them on');
 });
 
 test('an unknown option is a ScalingLabError that names it and suggests the right one', () => {
@@ -48,12 +113,18 @@ test('the packed tarball installs into another folder, loads by name and type-ch
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, overrides }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app, encoding: 'utf8', stdio: 'pipe' });
   const printed = execFileSync(process.execPath, ['-e',
-    "const s=require('scalinglab');const df=s.toDataFrame({a:[1,2]});console.log(typeof s.ScalingLabError, df.shape.join('x'))"],
+    "const s=require('scalinglab');const c=require('scalinglab/core');const df=s.toDataFrame({a:[1,2]});console.log(typeof s.ScalingLabError, df.shape.join('x'), c.fitUniversal === s.fitUniversal, typeof c.show)"],
   { cwd: app, encoding: 'utf8' });
-  assert.match(printed, /function 2x1/);
+  assert.match(printed, /function 2x1 true undefined/);
   fs.writeFileSync(path.join(app, 'check.ts'),
-    "import { ScalingLabError, toDataFrame } from 'scalinglab';\nconst e: ScalingLabError = new ScalingLabError('x', 'y');\nconst n: number = toDataFrame({ a: [1] }).shape[0];\nconsole.log(e.code, n);\n");
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict',
-    '--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2022', '--skipLibCheck', '--types', 'node',
-    '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'check.ts'], { cwd: app, encoding: 'utf8' });
+    "import { ScalingLabError, toDataFrame } from 'scalinglab';\nimport { fitUniversal, type FitResult } from 'scalinglab/core';\n"
+    + "const e: ScalingLabError = new ScalingLabError('x', 'y');\nconst n: number = toDataFrame({ a: [1] }).shape[0];\n"
+    + "const fit: (data: Array<Record<string, number>>) => FitResult = fitUniversal;\nconsole.log(e.code, n, typeof fit);\n");
+  // Node10 resolution (what tslab compiles cells with): our TypeScript, and tslab's own TypeScript fork.
+  const compilers = [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), path.join(ROOT, 'node_modules', '@tslab', 'typescript-for-tslab', 'bin', 'tsc')];
+  for (const tsc of compilers) {
+    execFileSync(process.execPath, [tsc, '--noEmit', '--strict',
+      '--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2022', '--skipLibCheck', '--types', 'node',
+      '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'check.ts'], { cwd: app, encoding: 'utf8' });
+  }
 });

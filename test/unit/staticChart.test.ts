@@ -4,10 +4,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { figureToSvg } from '../../src/notebook/staticChart';
-import { plots } from '../../src/notebook/figures';
+import { plots } from '../../src/notebook/figures/index';
 import type { PlotlyFigure } from '../../src/notebook/plotly';
-import type { FitLike, FrontierLike, RecipesLike, ToyLike } from '../../src/notebook/shapes';
+import type { FitLike, RecipesLike } from '../../src/notebook/shapes';
 import { fakeFit, fakeFrontier, fakeToy } from '../helpers/fakeResults';
+import { ROOT, OUTPUT_DIR } from '../helpers/notebooks';
 
 // ------------------------------------------------------------------ synthetic results, shaped like the real ones
 
@@ -30,6 +31,18 @@ function fakeRecipes(): RecipesLike {
     multiplier: (a, b) => (a === 'tuned' && b === 'base' ? 1.88 : 0),
     summary: () => 'fake recipes',
   };
+}
+
+/**
+ * One figure per chart kind: the fit chart with per-setting colours and with one colour scale, the
+ * residuals of an exact fit and of one with 1% scatter (so the ±RMS band has a width).
+ */
+function chartKinds(): Array<[string, PlotlyFigure]> {
+  return [
+    ['fit', plots.fit(fakeFit())], ['fit-wide', plots.fit(fakeWideFit())], ['residuals', plots.residuals(fakeFit())],
+    ['residuals-scatter', plots.residuals(fakeWideFit())],
+    ['frontier', plots.frontier(fakeFrontier())], ['recipes', plots.recipes(fakeRecipes())], ['toy', plots.toy(fakeToy())],
+  ];
 }
 
 // ------------------------------------------------------------------ helpers
@@ -101,11 +114,7 @@ function render(name: string, fig: PlotlyFigure): string {
 // ------------------------------------------------------------------ tests
 
 test('figureToSvg: every chart builder gives well-formed, self-contained SVG with one mark per point and line', () => {
-  const figs: Array<[string, PlotlyFigure]> = [
-    ['fit', plots.fit(fakeFit())], ['fit-wide', plots.fit(fakeWideFit())], ['residuals', plots.residuals(fakeFit())],
-    ['frontier', plots.frontier(fakeFrontier())], ['recipes', plots.recipes(fakeRecipes())], ['toy', plots.toy(fakeToy())],
-  ];
-  for (const [name, fig] of figs) {
+  for (const [name, fig] of chartKinds()) {
     const svg = render(name, fig);
     assertWellFormed(svg);
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* viewBox="0 0 720 440"/, name);
@@ -257,4 +266,31 @@ test('a frontier at a single budget (degenerate axes) still renders, with no end
   assert.match(svg, /^<svg /);
   assert.ok(svg.length < 200_000, `svg of ${svg.length} characters`);
   assert.doesNotMatch(svg, /NaN/);
+});
+
+// ------------------------------------------------------------------ reviewed snapshots
+
+const SNAPSHOTS = path.join(ROOT, 'test', 'fixtures', 'svg');
+
+/**
+ * The picture of each chart kind, byte for byte, against a snapshot that was rendered to PNG and looked
+ * at before it was committed. On a difference the new picture is written to test-output/svg/: look at
+ * it (e.g. chromium --headless --screenshot) and, if it is right, copy it over the snapshot.
+ */
+test('figureToSvg draws each chart kind exactly as its reviewed snapshot in test/fixtures/svg', () => {
+  const changed: string[] = [];
+  for (const [name, fig] of chartKinds()) {
+    const file = path.join(SNAPSHOTS, `${name}.svg`);
+    assert.ok(fs.existsSync(file), `no snapshot ${path.relative(ROOT, file)}`);
+    const svg = figureToSvg(fig);
+    const expected = fs.readFileSync(file, 'utf8');
+    if (svg === expected) continue;
+    const actual = path.join(OUTPUT_DIR, 'svg', `${name}.svg`);
+    fs.mkdirSync(path.dirname(actual), { recursive: true });
+    fs.writeFileSync(actual, svg);
+    const a = expected.split('\n'), b = svg.split('\n');
+    const line = a.findIndex((l, k) => l !== b[k]);
+    changed.push(`${name}: line ${line + 1} was\n  ${a[line]}\nnow\n  ${b[line]}\n(new picture: ${path.relative(ROOT, actual)})`);
+  }
+  assert.deepEqual(changed, [], changed.join('\n'));
 });
