@@ -54,6 +54,8 @@ function ensureBuild() {
   const srcNewest = Math.max(newestMtime(path.join(ROOT, 'src')), mtime(path.join(ROOT, 'tsconfig.json')));
   if (srcNewest > mtime(path.join(ROOT, 'dist', '.stamp'))) {
     log('building the package (tsc) ...');
+    // A clean build: a module that moved (a.ts -> a/index.ts) must not be shadowed by its old output.
+    fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
     run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
     fs.writeFileSync(path.join(ROOT, 'dist', '.stamp'), new Date().toISOString());
   }
@@ -72,7 +74,7 @@ function ensureTestBuild() {
     mtime(path.join(ROOT, 'tsconfig.test.json')));
   if (newest > mtime(path.join(ROOT, 'build', '.stamp'))) {
     log('building tests (tsc -p tsconfig.test.json) ...');
-    fs.rmSync(path.join(ROOT, 'build', 'test'), { recursive: true, force: true });
+    for (const d of ['test', 'src', 'bench']) fs.rmSync(path.join(ROOT, 'build', d), { recursive: true, force: true });
     run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']);
     fs.writeFileSync(path.join(ROOT, 'build', '.stamp'), new Date().toISOString());
   }
