@@ -8,3 +8,5 @@ export type { PowerLawFit, PowerLawOptions, Estimate } from './powerLaw';
 export { HOFFMANN_GRID } from './startGrid';
 export type { StartSpec } from './startGrid';
 export type { ExcludeSpec, Row } from './exclude';
+export { backtest } from './backtest';
+export type { BacktestFit, BacktestOptions, BacktestPrediction, BacktestResult, BacktestMetrics } from './backtest';
