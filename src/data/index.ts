@@ -12,3 +12,5 @@ export { countParams } from './accounting';
 export type { ModelShape, ResolvedShape, ParamCount } from './accounting';
 export { flopsPerToken } from './flops';
 export type { FlopConvention, FlopOptions, FlopCount } from './flops';
+export { filterRows } from './select';
+export type { RowFilter } from './select';

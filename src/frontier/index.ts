@@ -3,3 +3,5 @@ export type { LawSpec, FrontierOptions } from './frontier';
 export type { FrontierRow, FrontierResult, FrontierBands, FrontierForm } from './types';
 export { resolveBudgets } from './budgets';
 export type { Budgets } from './budgets';
+export { isoflops } from './isoflops';
+export type { IsoflopOptions, IsoflopBudget, IsoflopResult, AllocationExponents, IsoflopMethod, BudgetStatus, EnvelopePoint } from './isoflops';
