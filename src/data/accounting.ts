@@ -70,6 +70,7 @@ export interface ParamCount {
   /** One row per part: part, count, share of total. */
   table(): DataFrame;
   summary(): string;
+  toJSON(): object;
 }
 
 const SHAPE_KEYS = ['width', 'depth', 'vocab', 'heads', 'kvHeads', 'headDim', 'ffnSize', 'ffnRatio', 'ffnMultipleOf', 'gated',
@@ -92,12 +93,13 @@ export function countParams(shape: ModelShape): ParamCount {
       return toDataFrame({ part: parts.map((x) => x[0]), count: parts.map((x) => x[1]), share: parts.map((x) => x[1] / p.total) });
     },
     summary: () => paramSummary(result),
+    toJSON: () => ({ kind: 'param-count', shape: s, ...p }),
   };
   return attachDisplay(result);
 }
 
 /** The counts of countParams without the result object (used by flopsPerToken). */
-export function paramParts(s: ResolvedShape): Omit<ParamCount, 'kind' | 'shape' | 'table' | 'summary'> {
+export function paramParts(s: ResolvedShape): Omit<ParamCount, 'kind' | 'shape' | 'table' | 'summary' | 'toJSON'> {
   const q = s.heads * s.headDim, kv = s.kvHeads * s.headDim, w = s.width, b = s.biases ? 1 : 0;
   // Q and output projections are width x q, K and V width x kv each.
   const attention = 2 * w * q + 2 * w * kv + b * (q + 2 * kv + w);

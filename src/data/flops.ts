@@ -49,6 +49,7 @@ export interface FlopCount {
   /** One row per term: term, flopsPerToken, share. */
   table(): DataFrame;
   summary(): string;
+  toJSON(): object;
 }
 
 const CONVENTIONS: FlopConvention[] = ['kaplan', 'kaplan-context', 'chinchilla', 'porian', 'porian-attention', '6N'];
@@ -84,6 +85,7 @@ export function flopsPerToken(shape: ModelShape, options: FlopOptions = {}): Flo
       return toDataFrame({ term: names, flopsPerToken: names.map((k) => terms[k]), share: names.map((k) => terms[k] / total) });
     },
     summary: () => flopSummary(result),
+    toJSON: () => ({ kind: 'flop-count', convention, shape: s, flopsPerToken: total, forward: total / 3, params, terms }),
   };
   return attachDisplay(result);
 }

@@ -65,6 +65,7 @@ export interface DynamicTime {
   /** One row per step: step, lr (of that update; NaN at step 0), tau. */
   table(): DataFrame;
   summary(): string;
+  toJSON(): object;
 }
 
 const FN = 'dynamicTime';
@@ -88,6 +89,7 @@ export function dynamicTime(schedule: Schedule | ScheduleKind, steps?: number | 
     rate: (step: number) => { checkStep(s, step, 'rate'); return rateAt(s, step); },
     table: () => toDataFrame({ step: asked, lr: asked.map((t) => (t >= 1 ? rateAt(s, t) : NaN)), tau }),
     summary: () => scheduleSummary(result),
+    toJSON: () => ({ kind: 'dynamic-time', schedule: s, steps: asked, tau, total: endTau }),
   };
   return attachDisplay(result);
 }

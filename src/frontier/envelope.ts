@@ -1,7 +1,7 @@
 /**
  * Hoffmann et al.'s approach 1 (docs/methods.md#isoflop-analysis): the lower envelope of the training
  * curves. At each of many log-spaced compute values, every run whose curve reaches it gives a loss
- * (linear in ln C between its logged points); the run with the lowest loss gives N_opt(C) and the
+ * (ln L linear in ln C between its logged points); the run with the lowest loss gives N_opt(C) and the
  * tokens it had seen, D_opt(C).
  */
 
@@ -28,7 +28,7 @@ export function lowerEnvelope(curves: RunCurve[], count: number): EnvelopePoint[
   return out;
 }
 
-/** Loss and tokens of a run at ln C, linear in ln C between its points (null outside its range). */
+/** Loss and tokens of a run at ln C: their logs linear in ln C between its points (null outside its range). */
 function interpolateCurve(c: RunCurve, lnC: number): { loss: number; tokens: number } | null {
   const n = c.flops.length;
   const first = Math.log(c.flops[0]), last = Math.log(c.flops[n - 1]);

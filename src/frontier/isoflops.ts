@@ -87,7 +87,10 @@ export function isoflops(data: DataInput, options: IsoflopOptions = {}): Isoflop
     columns: pts.names, budgets, exponents, envelope, dropped, warnings,
     at: (flops: number) => allocationAt(result, flops),
     table: () => isoflopTable(result), summary: () => isoflopSummary(result),
-    toJSON: () => JSON.parse(JSON.stringify({ ...result, exponents: undefined, envelope: envelope && { points: envelope.points } })),
+    toJSON: () => JSON.parse(JSON.stringify({
+      kind: 'isoflops', method: result.method, level: result.level, resamples: result.resamples, seed: result.seed, noise: result.noise, columns: result.columns,
+      budgets, exponents: plainExponents(exponents), envelope: envelope && { points: envelope.points, exponents: plainExponents(envelope.exponents) }, dropped, warnings,
+    })),
   };
   return attachDisplay(result);
 }
@@ -207,6 +210,12 @@ function envelopeOf(columns: Columns, p: Points, options: IsoflopOptions, warnin
   }
   const cols = { flops: points.map((q) => q.flops), params: points.map((q) => q.params), tokens: points.map((q) => q.tokens) };
   return { points, exponents: { params: fitPowerLaw(cols, { x: 'flops', y: 'params' }), tokens: fitPowerLaw(cols, { x: 'flops', y: 'tokens' }) } };
+}
+
+/** The exponents without their methods, for toJSON. */
+function plainExponents(e: AllocationExponents): Record<string, object | null> {
+  const plain = (f: AllocationExponents['params']) => f && { exponent: f.exponent, coefficient: f.coefficient, n: f.n, reducedChiSquare: f.reducedChiSquare };
+  return { params: plain(e.params), tokens: plain(e.tokens) };
 }
 
 /** N* and D* at a budget from the fitted exponents (approach 2, else approach 1). */

@@ -16,6 +16,7 @@ test('GPT-2 parameter counts, exactly', () => {
   assert.equal(small.unembedding, 0);
   assert.match(small.summary(), /total 124\.44M/);
   assert.deepEqual(small.table().columns, ['part', 'count', 'share']);
+  assert.equal(JSON.parse(JSON.stringify(small)).total, 124_439_808);
 });
 
 // Kaplan et al. 2020, Table 1: N = 2 d_model n_layer (2 d_attn + d_ff) (non-embedding, weights only),

@@ -68,6 +68,7 @@ test('closed form, approach 2: isoFLOP curves of the Chinchilla law give its all
     // the vertex of a parabola in ln N is off the true minimum by a constant factor (the law is not a parabola there)
     for (const b of r.budgets) assert.ok(Math.abs(Math.log(b.params! / nOpt(b.flops))) < 0.02, `${method} at ${b.flops}: N* ${b.params} vs ${nOpt(b.flops)}`);
     assert.ok(Math.abs(r.at(1e22).params / (r.exponents.params!.predict(1e22)) - 1) < 1e-12);
+    assert.equal(JSON.parse(JSON.stringify(r)).exponents.params.exponent.value, r.exponents.params!.exponent.value);
   }
 });
 
