@@ -53,6 +53,8 @@ export interface FrontierResult {
   options: { paramsPerShape: number; flopsPerParamToken: number };
   /** Notes on how the frontier was derived (e.g. a numeric minimisation hit a search bound). */
   notes: string[];
+  /** Why the closed form the law's structure allows was replaced by the numeric minimisation (it was not the optimum at some budget); absent when it was not. */
+  closedFormRejected?: string;
   /** The optimum at any budget (not only the listed ones). */
   at(flops: number): FrontierRow;
   /** L*(C). */
