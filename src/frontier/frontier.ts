@@ -97,7 +97,7 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
   const boot = options.bands !== false && law.samples && Object.keys(law.samples).length > 0
     ? bootstrapFrontier({ params: law.params, samples: law.samples, solver, budgets, rows, hint, withAspect: aspectRatio !== undefined, level }, notes)
     : { used: 0 };
-  return frontierResult({ form, law: law.expression, rows, ...boot, aspectRatio, tokensPerParam, k, f, notes, closedFormRejected: fallback ?? undefined }, solved);
+  return frontierResult({ form, law: law.expression, lawLabel: law.label, rows, ...boot, aspectRatio, tokensPerParam, k, f, notes, closedFormRejected: fallback ?? undefined }, solved);
 }
 
 /**
@@ -117,13 +117,14 @@ function solve(law: FrontierLaw, method: 'auto' | 'numeric', k: number, f: numbe
 
 /** The result object around a solved frontier: fields, at/loss/flopsFor, table and summary. */
 function frontierResult(
-  p: Pick<FrontierResult, 'form' | 'law' | 'rows' | 'bands' | 'intervals' | 'aspectRatio' | 'tokensPerParam' | 'notes' | 'closedFormRejected'> & { used: number; k: number; f: number },
+  p: Pick<FrontierResult, 'form' | 'law' | 'lawLabel' | 'rows' | 'bands' | 'intervals' | 'aspectRatio' | 'tokensPerParam' | 'notes' | 'closedFormRejected'> & { used: number; k: number; f: number },
   solved: SolvedFrontier,
 ): FrontierResult {
   const result: FrontierResult = {
     kind: 'frontier',
     form: p.form,
     law: p.law,
+    lawLabel: p.lawLabel,
     rows: p.rows,
     bands: p.bands,
     intervals: p.intervals,

@@ -19,7 +19,7 @@ export type HoldValue = number | FitResult | LawSpec;
 /** The variables the frontier optimises. */
 const OPTIMISED: readonly Role[] = ['params', 'tokens', 'width', 'depth'];
 
-/** The source with each held variable substituted; its description is appended to the expression. */
+/** The source with each held variable substituted, and said in `held` (e.g. 'U = 2.5e+10'). */
 export function applyHold(s: Source, hold: Record<string, HoldValue> | undefined): Source {
   if (hold === undefined) return s;
   if (!hold || typeof hold !== 'object' || Array.isArray(hold)) {
@@ -45,7 +45,7 @@ function holdAt(s: Source, name: string, value: number): Source {
   if (!Number.isFinite(value)) throw new ScalingLabError('bad-value', `frontier: hold.${name} must be a finite number, got ${String(value)}.`);
   return {
     ...s,
-    expression: `${s.expression} (${name} = ${fmt(value)})`,
+    held: [...(s.held ?? []), `${name} = ${fmt(value)}`],
     node: substitute(s.node, nameRecord({ [name]: value }), {}),
     roles: without(s.roles, name),
   };
@@ -67,7 +67,7 @@ function holdToLaw(s: Source, name: string, value: FitResult | LawSpec): Source 
   const innerNode = substitute(inner.node, inner.params, {});
   return {
     ...s,
-    expression: `${s.expression} (${name} = ${isFit(value) ? 'the fitted ' : ''}${inner.expression})`,
+    held: [...(s.held ?? []), `${name} = ${isFit(value) ? 'the fitted ' : ''}${inner.name ?? inner.expression}`],
     node: substitute(s.node, {}, nameRecord<MathNode>({ [name]: innerNode })),
     roles: nameRecord({ ...without(s.roles, name), ...Object.fromEntries(innerVars.map((v) => [v, inner.roles[v]])) }),
   };

@@ -20,7 +20,10 @@ export interface LawSpec {
 
 /** The law a frontier is derived from: its expression and structure, point values, roles, and bootstrap draws. */
 export interface FrontierLaw extends FrontierRoles {
+  /** The expression, with the held variables after it: 'E + ... (U = 2.500e+10)'. */
   expression: string;
+  /** The built-in law's name, with the held variables after it, for summaries. */
+  label: string;
   /** The expression tree, held variables substituted. */
   node: MathNode;
   params: Record<string, number>;
@@ -46,7 +49,17 @@ const FN = 'frontier';
 const BUILTIN_NAMES = Object.keys(LAWS).join(', ');
 
 /** What a fit or a spec gives before the structure is read. */
-export interface Source { expression: string; node: MathNode; params: Record<string, number>; roles: Record<string, Role>; samples?: Record<string, number[]> }
+export interface Source {
+  expression: string;
+  /** The built-in law's name, when it is one. */
+  name?: string;
+  node: MathNode;
+  params: Record<string, number>;
+  roles: Record<string, Role>;
+  /** Held variables, as 'U = 2.500e+10' (hold.ts). */
+  held?: string[];
+  samples?: Record<string, number[]>;
+}
 
 export function isFit(x: unknown): x is FitResult {
   return !!x && typeof x === 'object' && (x as { kind?: unknown }).kind === 'fit';
@@ -61,8 +74,10 @@ export function readSource(source: FitResult | LawSpec): Source {
 export function frontierLaw(s: Source): FrontierLaw {
   const roles = frontierRoles(s.roles);
   const whole = evaluator(s.node);
+  const held = s.held?.length ? ` (${s.held.join(', ')})` : '';
   return {
-    expression: s.expression,
+    expression: s.expression + held,
+    label: (s.name ?? s.expression) + held,
     node: s.node,
     params: s.params,
     ...roles,
@@ -77,6 +92,7 @@ function fromFit(fit: FitResult): Source {
   for (const [name, p] of Object.entries(fit.params)) params[name] = p.value;
   return {
     expression: fit.law,
+    name: fit.lawName ?? undefined,
     node: parseLaw(fit.law, FN).node,
     params,
     roles: fit.roles,
@@ -114,7 +130,7 @@ function fromBuiltin(spec: LawSpec, builtin: BuiltinLaw, aliases: Record<string,
   for (const name of builtin.logParams) {
     if (params[name] < 0) throw new ScalingLabError('bad-value', `frontier: params.${name} = ${params[name]} is negative; in the ${builtin.name} law it is positive by nature (${builtin.description}).`, `give ${name} a positive value.`);
   }
-  return { expression: builtin.expression, node: parsed.node, params, roles: nameRecord({ ...builtin.variables, ...(spec.roles ?? {}) }) };
+  return { expression: builtin.expression, name: builtin.name, node: parsed.node, params, roles: nameRecord({ ...builtin.variables, ...(spec.roles ?? {}) }) };
 }
 
 /** An expression: every symbol that is not a constant in params is a variable, with a given or guessed role. */

@@ -30,8 +30,10 @@ export type FrontierForm = 'universal' | 'chinchilla' | 'numeric';
 export interface FrontierResult {
   kind: 'frontier';
   form: FrontierForm;
-  /** The law the frontier was derived from, as an expression. */
+  /** The law the frontier was derived from, as an expression, with held variables after it: 'E + ... (U = 2.500e+10)'. */
   law: string;
+  /** The same for summaries: a built-in law by its name ('dataConstrained (U = 2.500e+10)'), else the expression. */
+  lawLabel: string;
   /** One row per budget, ascending flops. */
   rows: FrontierRow[];
   /** 95% intervals per row from the fit's bootstrap samples, when it has them. */
