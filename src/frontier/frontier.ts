@@ -64,8 +64,10 @@ function resolveOptions(options: FrontierOptions): { k: number; f: number; level
 /**
  * Compute-optimal frontier of a fitted law (or of a law with known constants): per budget C the
  * optimal N*, D*, width and depth, D* / N* and L*(C), with closed forms for the universal and the
- * Chinchilla forms (docs/derivations.md#frontier-closed-forms) when the law's structure has them, and a
- * numeric constrained minimisation for anything else.
+ * Chinchilla forms (docs/derivations.md#frontier-closed-forms) when the law's structure has them, each
+ * checked against the numeric optimum at the budgets, and a numeric constrained minimisation for
+ * anything else (docs/laws.md#closed-forms-checked-against-the-numeric-optimum). Other variables are
+ * held (docs/laws.md#held-variables).
  */
 export function frontier(source: FitResult | LawSpec, options: FrontierOptions = {}): FrontierResult {
   const { k, f, level, method } = resolveOptions(options);
@@ -73,7 +75,8 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
     throw new ScalingLabError('bad-law', 'frontier: the first argument must be a fit (fitUniversal, fitLaw) or { law, params }.');
   }
   const budgets = resolveBudgets(options.budgets, 'frontier');
-  const law = frontierLaw(applyHold(readSource(source), options.hold));
+  const held = options.hold && typeof options.hold === 'object' ? Object.keys(options.hold) : [];
+  const law = frontierLaw(applyHold(readSource(source, held), options.hold));
   checkRoles(law);
   const { form, solver, solved, fallback } = solve(law, method, k, f, budgets);
   const rows = budgets.map((c) => solved.at(c));

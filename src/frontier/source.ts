@@ -65,9 +65,12 @@ export function isFit(x: unknown): x is FitResult {
   return !!x && typeof x === 'object' && (x as { kind?: unknown }).kind === 'fit';
 }
 
-/** The law of a fit (fitUniversal, fitLaw) or of a { law, params } spec, before its structure is read. */
-export function readSource(source: FitResult | LawSpec): Source {
-  return isFit(source) ? fromFit(source) : fromSpec(source);
+/**
+ * The law of a fit (fitUniversal, fitLaw) or of a { law, params } spec, before its structure is read. In an
+ * expression, the `held` names are variables (of role 'other') even without a role.
+ */
+export function readSource(source: FitResult | LawSpec, held: readonly string[] = []): Source {
+  return isFit(source) ? fromFit(source) : fromSpec(source, held);
 }
 
 /** The law with its structure read off the expression (held variables already substituted: hold.ts). */
@@ -100,7 +103,7 @@ function fromFit(fit: FitResult): Source {
   };
 }
 
-function fromSpec(spec: LawSpec): Source {
+function fromSpec(spec: LawSpec, held: readonly string[]): Source {
   checkOptionKeys(FN, spec, ['law', 'params', 'roles']);
   if (typeof spec.law !== 'string' || !spec.params || typeof spec.params !== 'object') {
     throw new ScalingLabError('bad-law', 'frontier: give a fit, or { law, params } with the law\'s constants.', "e.g. frontier({ law: 'chinchilla', params: { A: 406.4, B: 410.7, E: 1.69, alpha: 0.34, beta: 0.28 } }).");
@@ -109,7 +112,7 @@ function fromSpec(spec: LawSpec): Source {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ScalingLabError('bad-value', `frontier: params.${name} must be a finite number, got ${String(v)}.`);
   }
   const known = builtinLaw(spec.law);
-  return known ? fromBuiltin(spec, known, own(ALIASES, known.name) ?? {}) : fromExpression(spec);
+  return known ? fromBuiltin(spec, known, own(ALIASES, known.name) ?? {}) : fromExpression(spec, held);
 }
 
 /** A built-in law by name: its constants under their own names or an alias, every one required. */
@@ -134,16 +137,16 @@ function fromBuiltin(spec: LawSpec, builtin: BuiltinLaw, aliases: Record<string,
 }
 
 /** An expression: every symbol that is not a constant in params is a variable, with a given or guessed role. */
-function fromExpression(spec: LawSpec): Source {
+function fromExpression(spec: LawSpec, held: readonly string[]): Source {
   const parsed = parseLaw(spec.law, FN);
   if (parsed.node.type === 'SymbolNode') {
     throw new ScalingLabError('unknown-law', `frontier: '${spec.law}' is not a built-in law, and as an expression it is one symbol.`, `built-in laws: ${BUILTIN_NAMES}; or write the law, e.g. 'E + A / N^alpha + B / D^beta'.`);
   }
   const roles = nameRecord<Role>();
   for (const s of parsed.symbols.filter((name) => !hasOwn(spec.params, name))) {
-    const role = own(spec.roles, s) ?? own(ROLE_GUESS, s);
+    const role = own(spec.roles, s) ?? own(ROLE_GUESS, s) ?? (held.includes(s) ? 'other' : undefined);
     if (!role) {
-      throw new ScalingLabError('missing-roles', `frontier: '${s}' in the law '${spec.law}' is neither a constant in params nor a variable with a role.`, `add it to params, or say what it is: roles: { ${s}: 'params' | 'tokens' | 'width' | 'depth' }.`);
+      throw new ScalingLabError('missing-roles', `frontier: '${s}' in the law '${spec.law}' is neither a constant in params nor a variable with a role.`, `add it to params, hold it (hold: { ${s}: value }), or say what it is: roles: { ${s}: 'params' | 'tokens' | 'width' | 'depth' }.`);
     }
     roles[s] = role;
   }

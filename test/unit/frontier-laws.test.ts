@@ -111,6 +111,11 @@ test('the data-constrained frontier reproduces Muennighoff et al.\'s optimal all
   assert.throws(() => frontier({ law: 'dataConstrained', params: MUENNIGHOFF }, { hold: { D: 1e11 } }), isError(/hold\.D: 'D' is the tokens variable/));
   assert.throws(() => frontier({ law: 'dataConstrained', params: MUENNIGHOFF }, { hold: { E: 1 } }), isError(/hold\.E: 'E' is a constant of the law/));
   assert.throws(() => frontier({ law: 'dataConstrained', params: MUENNIGHOFF }, { hold: { U: NaN } }), isError(/hold\.U must be a finite number/));
+  // In an expression, a held symbol is a variable without a role of its own.
+  const written = frontier({ law: 'E + A / N^alpha + B / min(D, U)^beta', params: HOFFMANN }, { budgets: [1e22], hold: { U: 1e10 } });
+  const bf = bruteForceND((N, D) => HOFFMANN.E + HOFFMANN.A / N ** HOFFMANN.alpha + HOFFMANN.B / Math.min(D, 1e10) ** HOFFMANN.beta, 1e22);
+  assert.ok(rel(written.rows[0].loss, bf.L) < 1e-6 && rel(written.rows[0].params, bf.N) < 0.01, `${written.rows[0].params} vs ${bf.N}`);
+  assert.throws(() => frontier({ law: 'E + A / N^alpha + B / min(D, U)^beta', params: HOFFMANN }), isError(/'U' in the law .* hold it \(hold: \{ U: value \}\)/s));
 });
 
 // Brandfonbrener et al. 2024: the loss-to-loss law is an increasing function of L_x, so the compute-optimal
