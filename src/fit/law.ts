@@ -2,6 +2,7 @@ import { ScalingLabError, checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
 import { toColumns, requireColumn, type DataInput } from '../data/columns';
 import { LAWS } from '../laws/builtin';
+import { checkSymbolsAgainstColumns } from '../laws/symbolCheck';
 import { parseLaw, compileLaw, substitute, scaleParameters, evaluateNode, type MathNode } from '../laws/expression';
 import { fmt } from '../util/format';
 import type { ExcludeSpec } from './exclude';
@@ -76,6 +77,7 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
   const columns = toColumns(data, FN);
   const lossColumn = requireColumn(columns, 'loss', FN, options.loss);
   const { variables, params } = assignSymbols(FN, parsed, builtin, columns, lossColumn, options);
+  checkSymbolsAgainstColumns(FN, parsed, columns, { variables, params }, { loss: lossColumn, builtin: builtin?.variables, options });
   const defaultLog = builtin ? builtin.logParams : scaleParameters(parsed.node, params);
   const rp = resolveParams(FN, params, variables.map((v) => v.name), options, defaultLog);
   const design = lawDesign(columns, lossColumn, variables, rp, options.exclude);

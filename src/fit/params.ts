@@ -1,5 +1,6 @@
 import { ScalingLabError } from '../errors';
 import { parseLaw, evaluateNode, type MathNode } from '../laws/expression';
+import { nameRecord } from '../laws/names';
 
 /** lmfit-style parameter specification of fitLaw. */
 export interface ParamSpecOptions {
@@ -33,13 +34,14 @@ export function resolveParams(fn: string, params: string[], variables: string[],
     }
     throw new ScalingLabError('unknown-parameter', `${fn}: ${what} names '${key}', which is not a parameter of the law.`, `parameters are: ${params.join(', ')}.`);
   };
-  const fixed: Record<string, number> = {};
+  // Prototype-free records: a parameter named constructor or toString is a key like any other.
+  const fixed = nameRecord<number>();
   for (const [k, v] of Object.entries(spec.fixed ?? {})) {
     known(k, 'fixed');
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ScalingLabError('bad-option', `${fn}: fixed.${k} must be a finite number, got ${JSON.stringify(v)}.`);
     fixed[k] = v;
   }
-  const bounds: Record<string, [number, number]> = {};
+  const bounds = nameRecord<[number, number]>();
   for (const [k, v] of Object.entries(spec.bounds ?? {})) {
     known(k, 'bounds');
     if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number' || Number.isNaN(v[0]) || Number.isNaN(v[1]) || !(v[0] < v[1])) {
@@ -48,7 +50,7 @@ export function resolveParams(fn: string, params: string[], variables: string[],
     if (k in fixed) throw new ScalingLabError('bad-option', `${fn}: '${k}' is both fixed and bounded.`, 'give it one or the other.');
     bounds[k] = [v[0], v[1]];
   }
-  const tied: Record<string, { text: string; node: MathNode }> = {};
+  const tied = nameRecord<{ text: string; node: MathNode }>();
   for (const [k, text] of Object.entries(spec.tied ?? {})) {
     known(k, 'tied');
     if (k in fixed) throw new ScalingLabError('bad-option', `${fn}: '${k}' is both fixed and tied.`, 'give it one or the other.');

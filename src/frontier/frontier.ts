@@ -5,13 +5,16 @@ import type { FitResult } from '../fit/types';
 import { fmt } from '../util/format';
 import { bootstrapFrontier } from './bootstrap';
 import { resolveBudgets, type Budgets } from './budgets';
-import { chooseForm, makeSolver } from './forms';
+import { chooseForm, makeSolver, type FrontierSolver } from './forms';
+import { applyHold, type HoldValue } from './hold';
 import { checkRoles } from './roles';
-import { frontierLaw, type LawSpec } from './source';
+import { frontierLaw, readSource, type FrontierLaw, type LawSpec } from './source';
 import { frontierColumns, frontierSummary } from './summary';
-import type { FrontierResult, FrontierRow, SolvedFrontier } from './types';
+import type { FrontierForm, FrontierResult, FrontierRow, SolvedFrontier } from './types';
+import { checkFrontierLoss, closedFormDisagreement } from './verify';
 
 export type { LawSpec } from './source';
+export type { HoldValue } from './hold';
 export { frontierColumns } from './summary';
 
 export interface FrontierOptions {
@@ -21,15 +24,25 @@ export interface FrontierOptions {
   paramsPerShape?: number;
   /** f in C = f N D. Default 6. */
   flopsPerParamToken?: number;
-  /** 'auto' (closed form where one exists, default) or 'numeric' (always minimise numerically). */
+  /**
+   * 'auto' (default): a closed form where the law's structure has one, checked against the numeric
+   * minimisation at every budget and replaced by it where they disagree; 'numeric': always minimise numerically.
+   */
   method?: 'auto' | 'numeric';
+  /**
+   * Law variables other than size and data, held while the frontier optimises N and D (or m, l and D):
+   * a number (`{ U: 1e11 }`, the unique tokens of the data-constrained law), or a fit or { law, params } in
+   * size and data that the variable is replaced by (`{ L_x: trainFit }`, the loss a loss-to-loss law
+   * predicts from). Default: none (a law with such variables is an error naming them).
+   */
+  hold?: Record<string, HoldValue>;
   /** Compute bands and intervals from the fit's bootstrap samples when it has them. Default true. */
   bands?: boolean;
   /** Interval level. Default 0.95. */
   level?: number;
 }
 
-const OPTION_KEYS = ['budgets', 'paramsPerShape', 'flopsPerParamToken', 'method', 'bands', 'level'] as const;
+const OPTION_KEYS = ['budgets', 'paramsPerShape', 'flopsPerParamToken', 'method', 'hold', 'bands', 'level'] as const;
 
 /** The options with their defaults, checked. */
 function resolveOptions(options: FrontierOptions): { k: number; f: number; level: number; method: 'auto' | 'numeric' } {
@@ -51,8 +64,10 @@ function resolveOptions(options: FrontierOptions): { k: number; f: number; level
 /**
  * Compute-optimal frontier of a fitted law (or of a law with known constants): per budget C the
  * optimal N*, D*, width and depth, D* / N* and L*(C), with closed forms for the universal and the
- * Chinchilla forms (docs/derivations.md#frontier-closed-forms) when the law's structure has them, and a
- * numeric constrained minimisation for anything else.
+ * Chinchilla forms (docs/derivations.md#frontier-closed-forms) when the law's structure has them, each
+ * checked against the numeric optimum at the budgets, and a numeric constrained minimisation for
+ * anything else (docs/laws.md#closed-forms-checked-against-the-numeric-optimum). Other variables are
+ * held (docs/laws.md#held-variables).
  */
 export function frontier(source: FitResult | LawSpec, options: FrontierOptions = {}): FrontierResult {
   const { k, f, level, method } = resolveOptions(options);
@@ -60,12 +75,12 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
     throw new ScalingLabError('bad-law', 'frontier: the first argument must be a fit (fitUniversal, fitLaw) or { law, params }.');
   }
   const budgets = resolveBudgets(options.budgets, 'frontier');
-  const law = frontierLaw(source);
+  const held = options.hold && typeof options.hold === 'object' ? Object.keys(options.hold) : [];
+  const law = frontierLaw(applyHold(readSource(source, held), options.hold));
   checkRoles(law);
-  const form = chooseForm(law, method);
-  const solver = makeSolver(law, form, k, f);
-  const solved = solver(law.params);
+  const { form, solver, solved, fallback } = solve(law, method, k, f, budgets);
   const rows = budgets.map((c) => solved.at(c));
+  checkFrontierLoss(law, rows);
   const rowsByFlops = new Map(rows.map((r) => [r.flops, r]));
   // The point optimum at any budget a bootstrap draw asks about, computed once.
   const hint = (c: number): FrontierRow => {
@@ -75,6 +90,7 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
   };
   // Shared with the solver, so notes it makes later (a numeric optimum on a search bound in at()) show up too.
   const notes = solved.notes;
+  if (fallback) notes.unshift(fallback);
   const tokensPerParam = solved.constantTokensPerParam ?? rows[0].tokensPerParam;
   const aspectRatio = solved.aspectRatio ?? (rows[0].width !== undefined ? rows[0].width / (rows[0].depth as number) : undefined);
   const why = (closed: string) => (form === 'numeric' ? 'numeric frontier' : closed);
@@ -84,18 +100,34 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
   const boot = options.bands !== false && law.samples && Object.keys(law.samples).length > 0
     ? bootstrapFrontier({ params: law.params, samples: law.samples, solver, budgets, rows, hint, withAspect: aspectRatio !== undefined, level }, notes)
     : { used: 0 };
-  return frontierResult({ form, law: law.expression, rows, ...boot, aspectRatio, tokensPerParam, k, f, notes }, solved);
+  return frontierResult({ form, law: law.expression, lawLabel: law.label, rows, ...boot, aspectRatio, tokensPerParam, k, f, notes, closedFormRejected: fallback ?? undefined }, solved);
+}
+
+/**
+ * The form the law's structure allows, solved at the point values; a closed form that is not the
+ * numeric optimum at some budget is replaced by the numeric solver, with the reason.
+ */
+function solve(law: FrontierLaw, method: 'auto' | 'numeric', k: number, f: number, budgets: number[]): { form: FrontierForm; solver: FrontierSolver; solved: SolvedFrontier; fallback: string | null } {
+  const form = chooseForm(law, method);
+  const solver = makeSolver(law, form, k, f);
+  const solved = solver(law.params);
+  if (form === 'numeric') return { form, solver, solved, fallback: null };
+  const numericSolver = makeSolver(law, 'numeric', k, f);
+  // Searched first around the closed form's optimum (and over the whole range when the best point is on the window's edge).
+  const fallback = closedFormDisagreement(form, solved, numericSolver(law.params, (c) => solved.at(c)), budgets);
+  return fallback ? { form: 'numeric', solver: numericSolver, solved: numericSolver(law.params), fallback } : { form, solver, solved, fallback: null };
 }
 
 /** The result object around a solved frontier: fields, at/loss/flopsFor, table and summary. */
 function frontierResult(
-  p: Pick<FrontierResult, 'form' | 'law' | 'rows' | 'bands' | 'intervals' | 'aspectRatio' | 'tokensPerParam' | 'notes'> & { used: number; k: number; f: number },
+  p: Pick<FrontierResult, 'form' | 'law' | 'lawLabel' | 'rows' | 'bands' | 'intervals' | 'aspectRatio' | 'tokensPerParam' | 'notes' | 'closedFormRejected'> & { used: number; k: number; f: number },
   solved: SolvedFrontier,
 ): FrontierResult {
   const result: FrontierResult = {
     kind: 'frontier',
     form: p.form,
     law: p.law,
+    lawLabel: p.lawLabel,
     rows: p.rows,
     bands: p.bands,
     intervals: p.intervals,
@@ -107,6 +139,7 @@ function frontierResult(
     constants: solved.constants,
     options: { paramsPerShape: p.k, flopsPerParamToken: p.f },
     notes: p.notes,
+    closedFormRejected: p.closedFormRejected,
     at(flops: number): FrontierRow {
       if (typeof flops !== 'number' || !Number.isFinite(flops) || flops <= 0) {
         throw new ScalingLabError('bad-budget', `frontier.at: flops must be a positive finite number, got ${String(flops)}.`);

@@ -34,7 +34,8 @@ export function checkRoles({ roles, byRole }: FrontierRoles): void {
       throw new ScalingLabError('bad-law', `frontier: the law has both tokens and ${role} (${v}); a frontier over compute needs one data variable.`);
     }
     if (role === 'flops' || role === 'other') {
-      throw new ScalingLabError('bad-law', `frontier: the law's variable ${v} has the role '${role}'; the frontier optimises over params (or width and depth) and tokens only.`, 'fit a law in N and D, or in m, l and D.');
+      throw new ScalingLabError('bad-law', `frontier: the law's variable ${v} has the role '${role}'; the frontier optimises over params (or width and depth) and tokens only.`,
+        `hold ${v} at a value (frontier(fit, { hold: { ${v}: 1e11 } })) or replace it by a law of size and data ({ hold: { ${v}: otherFit } }).`);
     }
   }
   if (!byRole.tokens) throw new ScalingLabError('missing-roles', 'frontier: the law has no tokens variable.', "give the law a variable with the role 'tokens' (roles: { D: 'tokens' }).");

@@ -23,9 +23,9 @@ export function frontierSummary(r: FrontierResult): string {
   const c = r.constants;
   const ci = (name: string) => (r.intervals?.[name] ? ` [${fmt(r.intervals[name][0])}, ${fmt(r.intervals[name][1])}]` : '');
   const lines: string[] = [];
-  const how = r.form === 'numeric' ? 'numeric minimisation' : `${r.form}-form closed form`;
+  const how = r.form === 'numeric' ? `numeric minimisation${r.closedFormRejected ? '; the closed form was rejected, see the first note' : ''}` : `${r.form}-form closed form, checked against the numeric optimum`;
   lines.push(`Compute-optimal frontier (${how}, C = ${r.options.flopsPerParamToken} N D${r.rows[0]?.width !== undefined ? `, N = ${r.options.paramsPerShape} m^2 l` : ''})`);
-  lines.push(`  law: ${r.law}`);
+  lines.push(`  law: ${r.lawLabel}`);
   if (r.form === 'universal') {
     lines.push(`  L0 = ${fmt(c.L0)}${ci('L0')}, c_N = ${fmt(c.c_N)}${ci('c_N')}, c_D = ${fmt(c.c_D)}${ci('c_D')}, K = ${fmt(c.K)}${ci('K')}`);
   } else if (r.form === 'chinchilla') {

@@ -30,8 +30,10 @@ export type FrontierForm = 'universal' | 'chinchilla' | 'numeric';
 export interface FrontierResult {
   kind: 'frontier';
   form: FrontierForm;
-  /** The law the frontier was derived from, as an expression. */
+  /** The law the frontier was derived from, as an expression, with held variables after it: 'E + ... (U = 2.500e+10)'. */
   law: string;
+  /** The same for summaries: a built-in law by its name ('dataConstrained (U = 2.500e+10)'), else the expression. */
+  lawLabel: string;
   /** One row per budget, ascending flops. */
   rows: FrontierRow[];
   /** 95% intervals per row from the fit's bootstrap samples, when it has them. */
@@ -53,6 +55,8 @@ export interface FrontierResult {
   options: { paramsPerShape: number; flopsPerParamToken: number };
   /** Notes on how the frontier was derived (e.g. a numeric minimisation hit a search bound). */
   notes: string[];
+  /** Why the closed form the law's structure allows was replaced by the numeric minimisation (it was not the optimum at some budget); absent when it was not. */
+  closedFormRejected?: string;
   /** The optimum at any budget (not only the listed ones). */
   at(flops: number): FrontierRow;
   /** L*(C). */

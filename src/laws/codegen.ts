@@ -1,5 +1,5 @@
 import { ScalingLabError } from '../errors';
-import { CONSTANTS, isConstant } from './functions';
+import { CONSTANTS, isConstant, pickMax, pickMin } from './functions';
 import type { MathNode } from './parse';
 import { stripParentheses } from './tree';
 
@@ -111,10 +111,11 @@ class Writer {
     throw new Error(`internal: unsupported operator ${fn}`);
   }
 
-  /** exp, sqrt, log, log10 and pow(a, b): one derivative rule each (the names of functions.ts). */
+  /** exp, sqrt, log, log10, pow(a, b), min, max and abs: one derivative rule each (the names of functions.ts). */
   private call(n: MathNode): Gen {
     const name = (n.fn as MathNode).name!;
     if (name === 'pow') return this.power(this.gen(n.args![0]), this.gen(n.args![1]), stripParentheses(n.args![0]));
+    if (name === 'min' || name === 'max') return n.args!.map((x) => this.gen(x)).reduce((a, b) => this.pick(name, a, b));
     const a = this.gen(n.args![0]);
     const loop = a.loop;
     const d = new Map<number, string>();
@@ -138,7 +139,28 @@ class Writer {
       for (const [j, da] of a.d) d.set(j, this.emit(lp, `${da} / (${a.v} * ${lb})`));
       return { v, d, loop: lp };
     }
+    if (name === 'abs') {
+      // Subgradient 0 at a = 0 (the smallest one), sign(a) elsewhere.
+      const v = this.emit(loop, `Math.abs(${a.v})`);
+      const sign = a.d.size ? this.emit(loop, `(${a.v} > 0 ? 1 : ${a.v} < 0 ? -1 : 0)`) : '';
+      for (const [j, da] of a.d) d.set(j, this.emit(loop, `${sign} * ${da}`));
+      return { v, d, loop };
+    }
     throw new Error(`internal: no derivative rule for ${name}()`);
+  }
+
+  /**
+   * min(a, b) or max(a, b): the value and the derivatives of the argument picked, the first on a tie
+   * (a subgradient where they cross) and a NaN argument wins, as pickMin/pickMax in functions.ts.
+   */
+  private pick(name: 'min' | 'max', a: Gen, b: Gen): Gen {
+    if (a.konst !== undefined && b.konst !== undefined) return this.constant((name === 'min' ? pickMin : pickMax)(a.konst, b.konst));
+    const loop = a.loop || b.loop;
+    const first = this.emit(loop, `${a.v} ${name === 'min' ? '<=' : '>='} ${b.v} || ${a.v} !== ${a.v}`);
+    const v = this.emit(loop, `${first} ? ${a.v} : ${b.v}`);
+    const d = new Map<number, string>();
+    for (const j of new Set([...a.d.keys(), ...b.d.keys()])) d.set(j, this.emit(loop, `${first} ? ${a.d.get(j) ?? '0'} : ${b.d.get(j) ?? '0'}`));
+    return { v, d, loop };
   }
 
   /** a^b: a constant exponent, a data-variable base (exp(b ln x) with ln x precomputed), or the general rule. */

@@ -1,5 +1,6 @@
 import { ScalingLabError } from '../errors';
 import { CONSTANTS, isConstant, lawFunction } from './functions';
+import { hasOwn } from './names';
 import type { MathNode } from './parse';
 import { stripParentheses } from './tree';
 
@@ -27,7 +28,7 @@ export function evaluator(node: MathNode): Evaluator {
       const name = n.name!;
       if (isConstant(name)) { const c = CONSTANTS[name]; return () => c; }
       return (scope) => {
-        const v = scope[name];
+        const v = hasOwn(scope, name) ? scope[name] : undefined;
         if (typeof v !== 'number') throw new ScalingLabError('missing-variable', `evaluate: no value for '${name}'.`);
         return v;
       };
@@ -42,7 +43,10 @@ export function evaluator(node: MathNode): Evaluator {
     }
     case 'FunctionNode': {
       const f = lawFunction((n.fn as MathNode).name!);
-      const [a, b] = n.args!.map(evaluator);
+      const args = n.args!.map(evaluator);
+      const [a, b] = args;
+      // Variadic min/max fold pairwise, left to right, as codegen.ts does.
+      if (f && args.length > 2) return (scope) => args.slice(1).reduce((acc, g) => f.value(acc, g(scope)), a(scope));
       if (f && b) return (scope) => f.value(a(scope), b(scope));
       if (f) return (scope) => f.value(a(scope));
     }

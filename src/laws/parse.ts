@@ -1,5 +1,5 @@
 import { ScalingLabError } from '../errors';
-import { FUNCTIONS, isConstant, lawFunction } from './functions';
+import { FUNCTIONS, acceptsArity, isConstant, lawFunction } from './functions';
 
 /**
  * Parsing a law: mathjs reads the text, then the tree is checked against the law language (numbers,
@@ -57,7 +57,7 @@ export function parseLaw(text: string, fn: string): ParsedLaw {
     node = loadMath().parse(text);
   } catch (e) {
     throw new ScalingLabError('bad-expression', `${fn}: the law '${text}' does not parse: ${(e as Error).message}.`,
-      "write it like 'E + A / N^alpha + B / D^beta' (operators + - * / ^, functions exp, log, sqrt).");
+      `write it like 'E + A / N^alpha + B / D^beta' (operators + - * / ^, functions ${FUNCTIONS.join(', ')}).`);
   }
   return { node, text, symbols: checkNode(node, text, fn) };
 }
@@ -71,12 +71,14 @@ function checkNode(node: MathNode, text: string, fn: string): string[] {
         if (typeof n.value !== 'number') throw new ScalingLabError('bad-expression', `${fn}: the law '${text}' contains a non-numeric constant ${String(n.value)}.`);
         return;
       case 'SymbolNode':
+        // Assigning '__proto__' to a record sets its prototype instead of a key: the one name no record can hold.
+        if (n.name === '__proto__') throw new ScalingLabError('bad-expression', `${fn}: '__proto__' cannot name a variable or parameter ('${text}').`, 'rename it, e.g. proto.');
         if (!isConstant(n.name!) && !symbols.includes(n.name!)) symbols.push(n.name!);
         return;
       case 'ParenthesisNode': visit(n.content!); return;
       case 'OperatorNode':
         if (!OPERATORS.includes(n.fn as string)) {
-          throw new ScalingLabError('bad-expression', `${fn}: operator '${n.op}' is not supported in a law ('${text}').`, 'use + - * / ^ and exp, log, sqrt.');
+          throw new ScalingLabError('bad-expression', `${fn}: operator '${n.op}' is not supported in a law ('${text}').`, `use + - * / ^ and the functions ${FUNCTIONS.join(', ')}.`);
         }
         n.args!.forEach(visit);
         return;
@@ -86,8 +88,9 @@ function checkNode(node: MathNode, text: string, fn: string): string[] {
         if (!known) {
           throw new ScalingLabError('unknown-symbol', `${fn}: unknown function '${name}' in the law '${text}'.`, `supported functions: ${FUNCTIONS.join(', ')}.`);
         }
-        const arity = known.arity;
-        if (!arity.includes(n.args!.length)) throw new ScalingLabError('bad-expression', `${fn}: ${name}() takes ${arity.join(' or ')} argument(s) in '${text}'.`);
+        if (!acceptsArity(known, n.args!.length)) {
+          throw new ScalingLabError('bad-expression', `${fn}: ${name}() takes ${known.arity.join(' or ')}${known.variadic ? ' or more' : ''} argument(s) in '${text}'.`);
+        }
         n.args!.forEach(visit);
         return;
       }

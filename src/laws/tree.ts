@@ -1,3 +1,4 @@
+import { hasOwn } from './names';
 import { loadMath, type MathNode } from './parse';
 
 /**
@@ -27,8 +28,8 @@ export function symbolsOf(node: MathNode): Set<string> {
 export function substitute(node: MathNode, values: Record<string, number>, exprs: Record<string, MathNode>): MathNode {
   const m = loadMath();
   return node.transform((n) => {
-    if (n.type === 'SymbolNode' && n.name! in values) return new m.ConstantNode(values[n.name!]);
-    if (n.type === 'SymbolNode' && n.name! in exprs) return new m.ParenthesisNode(exprs[n.name!]);
+    if (n.type === 'SymbolNode' && hasOwn(values, n.name!)) return new m.ConstantNode(values[n.name!]);
+    if (n.type === 'SymbolNode' && hasOwn(exprs, n.name!)) return new m.ParenthesisNode(exprs[n.name!]);
     return n;
   });
 }

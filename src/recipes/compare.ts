@@ -7,6 +7,7 @@ import type { FitResult, Objective } from '../fit/types';
 import { frontier } from '../frontier/frontier';
 import { resolveBudgets } from '../frontier/budgets';
 import type { FrontierResult } from '../frontier/types';
+import { hasOwn, nameRecord } from '../laws/names';
 import { fmt } from '../util/format';
 import { compareCompute } from './multiplier';
 import { coefficientDifference } from './difference';
@@ -130,7 +131,8 @@ function recipeFitter(recipes: RecipeData, s: Settings): RecipeFitter {
 
 /** Each recipe's fit and frontier. */
 function fitEach(recipes: RecipeData, fitOne: RecipeFitter, s: Settings, notes: string[]): Record<string, RecipeFit> {
-  const out: Record<string, RecipeFit> = {};
+  // Keyed by recipe names, which are data: no prototype, so a recipe may be called 'constructor'.
+  const out = nameRecord<RecipeFit>();
   let index = 0;
   for (const [name, cols] of recipes) {
     // A different seed per recipe keeps the recipes' bootstraps independent (for difference()).
@@ -163,7 +165,7 @@ function extrapolationNote(recipes: RecipeData, s: Settings): string | null {
 }
 
 function checkRecipe(recipes: Record<string, RecipeFit>, name: string, role: string): void {
-  if (!(name in recipes)) throw new ScalingLabError('missing-recipe', `${FN}: no recipe '${name}' (${role}).`, `recipes: ${Object.keys(recipes).join(', ')}.`);
+  if (!hasOwn(recipes, name)) throw new ScalingLabError('missing-recipe', `${FN}: no recipe '${name}' (${role}).`, `recipes: ${Object.keys(recipes).join(', ')}.`);
 }
 
 /** RecipeComparison.compute: recipe a's compute for b's frontier loss at a budget. */

@@ -1,6 +1,7 @@
 import { ScalingLabError } from '../errors';
 import { toColumns, type DataInput } from '../data/columns';
 import { isDataFrame, type Columns } from '../data/frame';
+import { nameRecord } from '../laws/names';
 
 /** A data set per recipe, in the order the recipes were first seen. */
 export type RecipeData = Map<string, Columns>;
@@ -46,7 +47,7 @@ export function splitRecipes(data: DataInput | Record<string, DataInput>, recipe
       notes.push(`the recipe column '${recipeColumn}' is called '${alias}' in this data; used '${alias}'.`);
       column = alias;
     }
-    const names = cols[column].map(String);
+    const names = recipeNames(cols[column], column, fn);
     const rowsOf = new Map<string, number[]>();
     names.forEach((name, i) => {
       const list = rowsOf.get(name) ?? [];
@@ -76,6 +77,20 @@ export function splitRecipes(data: DataInput | Record<string, DataInput>, recipe
   return { recipes, column, notes };
 }
 
+/** A recipe column's values as names; a missing value (NaN, null, empty) would become a recipe called 'NaN'. */
+function recipeNames(values: ReadonlyArray<unknown>, column: string, fn: string): string[] {
+  const missing: number[] = [];
+  values.forEach((v, i) => {
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && /^\s*(nan)?\s*$/i.test(v))) missing.push(i);
+  });
+  if (missing.length) {
+    const rows = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : missing.join(', ');
+    throw new ScalingLabError('missing-value', `${fn}: the recipe column '${column}' has no value (NaN or empty) in ${missing.length === 1 ? 'row' : `${missing.length} rows:`} ${rows}; a run without a recipe name cannot be compared.`,
+      `fill in the recipe of ${missing.length === 1 ? 'that run' : 'those runs'}, or drop ${missing.length === 1 ? 'it' : 'them'} before comparing.`);
+  }
+  return values.map(String);
+}
+
 /**
  * Columns constant within every recipe (its descriptors, e.g. Porian et al.'s hparams, warmup,
  * decay, param_count, loss_split) with each recipe's value.
@@ -86,7 +101,8 @@ export function recipeDescriptors(recipes: RecipeData, skip: Set<string>): Recor
   if (!first) return out;
   const candidates = Object.keys(first).filter((c) => !skip.has(c) && [...recipes.values()].every((d) => c in d));
   for (const c of candidates) {
-    const values: Record<string, string> = {};
+    // Keyed by recipe names, which are data: no prototype, so a recipe may be called 'constructor'.
+    const values = nameRecord<string>();
     let constant = true;
     for (const [name, d] of recipes) {
       const set = new Set(d[c].map(String));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { frontier } from '../../src/frontier';
 import { ScalingLabError } from '../../src/errors';
-import { bruteForceShape } from '../helpers/bruteForce';
+import { bruteForceND, bruteForceShape } from '../helpers/bruteForce';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
@@ -21,30 +21,6 @@ test('Muennighoff et al. C4 constants give their published N* and D* at 5.76e23 
   assert.ok(rel(f.tokensPerParam, 1.3722e12 / 6.9962e10) < 1e-4);
   assert.ok(rel(f.lossExponent, -0.3526596 / 2) < 1e-12);
 });
-
-/** Independent brute force: log grid over N with D = C/(6N), refined twice around the best point. */
-function bruteForceND(loss: (N: number, D: number) => number, C: number) {
-  let lo = 0;
-  let hi = Math.log(C / 6);
-  let best = { N: NaN, D: NaN, L: Infinity };
-  for (let pass = 0; pass < 3; pass++) {
-    const steps = 4000;
-    let bi = 0;
-    for (let i = 0; i <= steps; i++) {
-      const u = lo + ((hi - lo) * i) / steps;
-      const N = Math.exp(u);
-      const D = C / (6 * N);
-      const L = loss(N, D);
-      if (L < best.L) { best = { N, D, L }; bi = i; }
-    }
-    const step = (hi - lo) / steps;
-    const centre = lo + bi * step;
-    lo = centre - 2 * step;
-    hi = centre + 2 * step;
-  }
-  return best;
-}
-
 
 // Reference: a least-squares refit on log L of the Chinchilla width/depth runs (the 245-run CSV of the
 // DepthScaling repository, 40 highest losses dropped, 203 points) with the universal exponents fixed, done

@@ -85,3 +85,23 @@ test('a variable with several power terms: summed when their exponents are equal
   const held = lawStructure(node('E + A / N^a * (1 + U / k)'), ['N']);
   assert.deepEqual(held.powerLaw('N', { E: 1, A: 2, a: 0.5, U: 3, k: 1 }), { coefficient: 8, exponent: 0.5 });
 });
+
+// The issue: a data-constrained law and a smoothly broken power law were taken for the Chinchilla form. Read
+// symbolically, their broken variable has no power law (so frontier minimises numerically), while the
+// unbroken one still has: the reference is each law's own form (docs/laws.md).
+test('the data-constrained law and smoothly broken power laws are not power laws in the broken variable', () => {
+  const p: Record<string, number> = { ...LAWS.dataConstrained.references.muennighoff2023.constants, U: 1e10, R: 15.4, N_b: 1e9, D_b: 1e11, gamma: 0.2, f: 0.5 };
+  const dc = lawStructure(node(LAWS.dataConstrained.expression.replace(/\bU\b/g, '1e10')), ['N', 'D']);
+  assert.equal(dc.powerLaw('N', p), null);
+  assert.equal(dc.powerLaw('D', p), null);
+  const written = lawStructure(node('E + A / N^alpha + B / (U + U * R * (1 - exp(-(D / U - 1) / R)))^beta'), ['N', 'D']);
+  assert.deepEqual(written.powerLaw('N', p), { coefficient: p.A, exponent: p.alpha });
+  assert.equal(written.powerLaw('D', p), null);
+  const inN = lawStructure(node('E + A * N^(-alpha) * (1 + (N / N_b)^(1 / f))^(-gamma * f) + B / D^beta'), ['N', 'D']);
+  assert.equal(inN.powerLaw('N', p), null);
+  assert.deepEqual(inN.powerLaw('D', p), { coefficient: p.B, exponent: p.beta });
+  const inD = lawStructure(node(LAWS.brokenPowerLaw.expression), ['N', 'D']);
+  assert.equal(inD.powerLaw('D', p), null);
+  assert.deepEqual(inD.powerLaw('N', { ...p, A: 406.4, alpha: 0.34 }), { coefficient: 406.4, exponent: 0.34 });
+  for (const term of ['A / min(N, 1e9)^a', 'A * max(N, k)^(-a)', 'A / abs(N)^a']) assert.equal(asPowerTerm(node(term), 'N'), null, term);
+});

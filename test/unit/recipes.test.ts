@@ -138,3 +138,20 @@ test('Porian et al. RefinedWeb settings: best recipe at 2.56e19 FLOPs is the one
   assert.equal(r.table().shape[0], 5);
   assert.ok(r.recipes['RefinedWeb|Cosine decay'].fit.params.c_N.ci);
 });
+
+// Before: the NaN entries made a third recipe called 'NaN' (fitted, ranked and compared like the others).
+test('a recipe column with missing entries is an error naming the rows; recipe names are plain keys', () => {
+  const A = { L0: 1.8, c_m: 400, c_l: 3.2, c_D: 1000 };
+  const B = { L0: 1.8, c_m: 450, c_l: 3.6, c_D: 1150 };
+  const rows: Array<Record<string, unknown>> = [...runs(A).map((x) => ({ ...x, setting: 'A' })), ...runs(B).map((x) => ({ ...x, setting: 'B' }))];
+  for (const missing of [NaN, null, undefined, '', 'NaN']) {
+    const holes = rows.map((r, i) => (i === 3 || i === 160 ? { ...r, setting: missing } : r));
+    assert.throws(() => compareRecipes(holes as never, { recipe: 'setting', bootstrap: false, testExponents: false }),
+      (e: unknown) => e instanceof ScalingLabError && /recipe column 'setting' has no value \(NaN or empty\) in 2 rows: 3, 160/.test((e as Error).message), String(missing));
+  }
+  // Recipes named like Object.prototype members are recipes like any other.
+  const r = compareRecipes({ constructor: runs(A), toString: runs(B) }, { budgets: [1e21], bootstrap: false, testExponents: false });
+  const expected = (K(B) / K(A)) ** 6;
+  assert.ok(Math.abs(r.multiplier('constructor', 'toString', 1e21) / expected - 1) < 1e-6);
+  assert.throws(() => r.multiplier('constructor', 'valueOf', 1e21), /no recipe 'valueOf'/);
+});
