@@ -123,7 +123,7 @@ export function superpositionTimeResult(o: SuperpositionTimeOptions, curves: Cur
   if (head.fit.tau.length < 3) notes.push(`only ${head.fit.tau.length} logged points fall in tau in [${fmt(range[0], 3)}, ${fmt(range[1], 3)}]: widen fitRange or raise logPoints`);
   notes.push(speedup === null
     ? 'speed-up: needs one width below channels and one at or above it that both reach the target loss'
-    : `speed-up at loss ${fmt(targetLoss, 3)}: the bottleneck gets there ${speedup.toFixed(2)}x as fast as the widest student without one (the paper: up to 10x)`);
+    : `speed-up at loss ${fmt(targetLoss, 3)}: the bottleneck gets there ${speedup.toFixed(2)}x as fast as the widest student without one (${speedup > 1 ? 'faster' : 'slower'}; the paper: up to 10x faster)`);
   notes.push(...theoryNotes(o, theory, range));
   notes.push('each point is the mean test loss of a window of steps (fresh batches); successive windows are correlated, so read the standard errors as lower bounds');
   return {

@@ -7,6 +7,9 @@ import { binLosses, timeToLoss } from '../../src/toys/superposition-time-curves'
 import { linearExponent, linearFloor, linearLoss, linearLossSlope, zeroStudentLoss } from '../../src/toys/superposition-time-theory';
 import { setAmbientSignalSource } from '../../src/interrupt';
 import { dataFrameColumns } from '../../src/data/frame';
+import { plots } from '../../src/notebook/figures/index';
+import { figureToSvg } from '../../src/notebook/staticChart';
+import { bundleFor } from '../../src/notebook/render';
 import { ScalingLabError } from '../../src/errors';
 import { Rng } from '../../src/util/random';
 import { logLogSlope } from '../../src/util/stats';
@@ -217,6 +220,11 @@ test('superposition-time: both regimes, typed results, same seed same curves, no
   for (const r of a.runs) assert.ok(r.finalLoss < r.initialLoss, `m = ${r.width}: ${r.initialLoss} -> ${r.finalLoss}`);
   assert.ok(/superposition-time/.test(a.summary()) && /speed-up/.test(a.notes.join(' ')));
   assert.deepEqual(a.options.widths, [4, 32]);
+  // the notebook's toy chart draws one curve per width and no NaN
+  const fig = plots.toy(a);
+  assert.deepEqual(fig.data.filter((t) => String(t.name).startsWith('width=')).map((t) => t.name), ['width=4', 'width=32']);
+  assert.doesNotMatch(figureToSvg(fig), /NaN/);
+  assert.ok(/superposition-time/.test(String(bundleFor(a)['text/plain'])));
 });
 
 test('superposition-time: bad options name the option before training; the memory estimate refuses a huge run', async () => {
