@@ -1,3 +1,8 @@
+/**
+ * The `superposition-time` toy: a teacher-student trained online at several student widths, below the
+ * teacher's channels (a bottleneck) and at or above them, to compare training-time exponents and the
+ * time to a given loss (docs/toys.md#superposition-time).
+ */
 import { signalOf } from '../interrupt';
 import { makeTick, type ToyContext } from './context';
 import type { CurveColumns, ToyCore, ToySpec } from './core';
@@ -46,6 +51,7 @@ async function trainSuperpositionTime(o: SuperpositionTimeOptions, ctx: ToyConte
   return superpositionTimeResult(o, curves, runs, [o.fitRange[0] * tauEnd, o.fitRange[1] * tauEnd]);
 }
 
+/** The spec runToy sees; `memory` is the estimate resolve checks against maxMemoryMB before any allocation. */
 export const superpositionTimeToy: ToySpec<SuperpositionTimeOptions, SuperpositionTimeExtra> & { memory(o: SuperpositionTimeOptions): Record<string, number> } = {
   optionNames: ['variant', 'a', 'b', 'channels', 'widths', 'optimizer', 'steps', 'batch', 'lr', 'init', 'density', 'logPoints', 'fitRange', 'target', 'maxMemoryMB'],
   resolve: resolveSuperpositionTime,
