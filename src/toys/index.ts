@@ -16,6 +16,7 @@ export type { ToyExponent, ToyPoints } from './core';
 export type { SoftmaxTimeOptions, SoftmaxTimeExtra } from './softmax-time';
 export type { SuperpositionWidthOptions, SuperpositionWidthExtra } from './superposition-width';
 export type { ResidualDepthOptions, ResidualDepthExtra } from './residual-depth';
+export type { SuperpositionTimeOptions, SuperpositionTimeExtra, SuperpositionTimeRun } from './superposition-time';
 export type { ToyName, ToyOptions, ResolvedToyOptions, ToyTypes } from './registry';
 export type { ToyResult, ToyResultBase, ShownToyOptions } from './result';
 export { toyNames } from './registry';
@@ -39,6 +40,7 @@ export function resolveToyOptions<N extends ToyName>(name: N, options: ToyOption
  *   runToy('softmax-time', { seed: 0 })                     loss ~ tau^(-1/3)
  *   runToy('superposition-width', { regime: 'strong' })     loss ~ 1/m  (weak: m^-(alpha-1))
  *   runToy('residual-depth', { teacher: 'independent' })    loss ~ 1/l
+ *   runToy('superposition-time', { a: 1.5, b: 0.25 })       loss ~ tau^-alpha_t, with and without a bottleneck
  */
 export async function runToy<N extends ToyName>(name: N, options: ToyOptions<N> = {}): Promise<ToyResult<N>> {
   const o = resolveToyOptions(name, options ?? {});

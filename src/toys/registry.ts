@@ -3,9 +3,10 @@ import type { CommonToyOptions, ResolvedCommonOptions } from './options';
 import { ResidualDepthExtra, ResidualDepthOptions, residualDepthToy } from './residual-depth';
 import { SoftmaxTimeExtra, SoftmaxTimeOptions, softmaxTimeToy } from './softmax-time';
 import { SuperpositionWidthExtra, SuperpositionWidthOptions, superpositionWidthToy } from './superposition-width';
+import { SuperpositionTimeExtra, SuperpositionTimeOptions, superpositionTimeToy } from './superposition-time';
 
 /** The toys: each isolates the mechanism behind one universal exponent. */
-export const toyNames = ['softmax-time', 'superposition-width', 'residual-depth'] as const;
+export const toyNames = ['softmax-time', 'superposition-width', 'residual-depth', 'superposition-time'] as const;
 export type ToyName = (typeof toyNames)[number];
 
 /** Each toy's options (all filled in) and the fields its result adds. */
@@ -13,6 +14,7 @@ export interface ToyTypes {
   'softmax-time': { options: SoftmaxTimeOptions; extra: SoftmaxTimeExtra };
   'superposition-width': { options: SuperpositionWidthOptions; extra: SuperpositionWidthExtra };
   'residual-depth': { options: ResidualDepthOptions; extra: ResidualDepthExtra };
+  'superposition-time': { options: SuperpositionTimeOptions; extra: SuperpositionTimeExtra };
 }
 
 /** What runToy(name, options) accepts: the common options and any of the toy's own. */
@@ -27,4 +29,5 @@ export const toys: { [N in ToyName]: ToySpecOf<N> } = {
   'softmax-time': softmaxTimeToy,
   'superposition-width': superpositionWidthToy,
   'residual-depth': residualDepthToy,
+  'superposition-time': superpositionTimeToy,
 };

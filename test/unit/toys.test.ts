@@ -60,7 +60,7 @@ test('impossible options throw a ScalingLabError naming the option, before any t
     assert.ok(Date.now() - t0 < 500, 'validation must not train');
   }
   await assert.rejects(runToy('no-such-toy' as 'softmax-time'), (e: unknown) => e instanceof ScalingLabError && /softmax-time/.test((e as Error).message));
-  assert.deepEqual([...toyNames], ['softmax-time', 'superposition-width', 'residual-depth']);
+  assert.deepEqual([...toyNames], ['softmax-time', 'superposition-width', 'residual-depth', 'superposition-time']);
   // defaults are filled in
   const o = resolveToyOptions('softmax-time', {});
   assert.equal(o.temperature, 1e-3);

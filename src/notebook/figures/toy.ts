@@ -10,6 +10,7 @@ const TOY_LOSS_LABELS: Record<string, string> = {
   'softmax-time': 'KL loss (nats)',
   'superposition-width': 'loss (squared error summed over features)',
   'residual-depth': 'loss (mean squared error)',
+  'superposition-time': 'loss (squared error summed over outputs)',
 };
 
 const GROUP_COLUMNS = ['width', 'm', 'depth', 'l', 'variant', 'regime', 'temperature', 'T', 'seed'];

@@ -5,7 +5,7 @@
 import { checkIdentifier, expression, isIdentifier, optionsToCode, parseArgs, tokenize, unquote, valueToCode, type ParsedArgs, type ParsedOption } from './args';
 import { MagicError, hasMagic, helpText, listMagics, magicLabel, registerMagic, type MagicContext, type MagicSpec } from './registry';
 
-export const TOYS = ['softmax-time', 'superposition-width', 'residual-depth'];
+export const TOYS = ['softmax-time', 'superposition-width', 'residual-depth', 'superposition-time'];
 export const BUILTIN_LAWS = ['universal', 'chinchilla', 'kaplan'];
 
 const FIT_USAGE = '%fit NAME = DATA [--law universal|chinchilla|kaplan|LAWVAR] [--OPTION VALUE ...]';
