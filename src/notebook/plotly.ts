@@ -135,6 +135,30 @@ export interface PlotlyHtmlOptions {
   height?: number;
   /** Embed a static SVG drawing, shown until plotly.js draws (default true). */
   staticFallback?: boolean;
+  /**
+   * Put the inlined plotly.js ('inline' source) in this HTML when it is due (default true). The
+   * notebook's display sets false and adds inlineLibrary() itself once the output passed its size check.
+   */
+  library?: boolean;
+}
+
+/** The script tag that carries plotly.js itself (about 4.8 MB). */
+function libraryScript(): string {
+  return `<script type="text/javascript">/* plotly.js ${PLOTLY_VERSION}, inlined once per notebook */\n`
+    + `(function(){var d=window.define;if(typeof d==="function"&&d.amd){window.define=undefined;}try{\n`
+    + plotlyLibrarySource()
+    + `\n}finally{if(d!==undefined){window.define=d;}}})();</script>\n`;
+}
+
+/**
+ * The inlined plotly.js when the source is 'inline' and no chart of this session carried it yet (or
+ * `force`); '' otherwise. Marks it as carried: later charts wait for it on the page.
+ */
+export function inlineLibrary(force = false): string {
+  const s = state();
+  if (s.source !== 'inline' || (s.inlined && !force)) return '';
+  s.inlined = true;
+  return libraryScript();
 }
 
 /** The div + script that draws `fig` with plotly.js, for the text/html part of a display bundle. */
@@ -142,13 +166,10 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
   const id = options.id ?? `scalinglab-plot-${Math.random().toString(36).slice(2, 10)}`;
   const source = options.source ?? state().source;
   let library = '';
-  if (source === 'inline') {
+  if (source === 'inline' && options.library !== false) {
     const s = state();
     if (options.forceInline || !s.inlined) {
-      library = `<script type="text/javascript">/* plotly.js ${PLOTLY_VERSION}, inlined once per notebook */\n`
-        + `(function(){var d=window.define;if(typeof d==="function"&&d.amd){window.define=undefined;}try{\n`
-        + plotlyLibrarySource()
-        + `\n}finally{if(d!==undefined){window.define=d;}}})();</script>\n`;
+      library = libraryScript();
       s.inlined = true;
     }
   }

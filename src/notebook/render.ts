@@ -2,7 +2,7 @@ import { displayBundle, kernelJupyterModule, type TslabJupyterModule } from './k
 import { enableCellSignals, type CellRunner } from './cellSignals';
 import { setRenderer } from '../display-hook';
 import { ScalingLabError, checkOptionKeys } from '../errors';
-import { plotlyHtml, type PlotlyFigure } from './plotly';
+import { inlineLibrary, plotlyHtml, type PlotlyFigure } from './plotly';
 import { plots } from './figures/index';
 import { compactFigure, withTypedArrays } from './compact';
 import { sampleFitForDisplay } from './sample';
@@ -52,7 +52,7 @@ function chartBundle(fig: PlotlyFigure, tableHtml: string, text: string): MimeBu
   const shown = compactFigure(fig);
   return {
     [PLOTLY_MIME]: withTypedArrays(shown),
-    'text/html': wrap([tableHtml, plotlyHtml(shown), details(text)]),
+    'text/html': wrap([tableHtml, plotlyHtml(shown, { library: false }), details(text)]),
     'text/plain': text,
   };
 }
@@ -95,7 +95,14 @@ function bounded(bundle: MimeBundle): MimeBundle {
  */
 export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle {
   checkShowOptions(options);
-  return bounded(unboundedBundle(value, options));
+  return withInlineLibrary(bounded(unboundedBundle(value, options)));
+}
+
+/** A chart's bundle with plotly.js in front when setPlotlySource('inline') is on and no chart carried it yet (outside the size bound: the user asked for it). */
+function withInlineLibrary(bundle: MimeBundle): MimeBundle {
+  if (!(PLOTLY_MIME in bundle)) return bundle;
+  const library = inlineLibrary();
+  return library ? { ...bundle, 'text/html': `${library}${bundle['text/html'] as string}` } : bundle;
 }
 
 function unboundedBundle(value: unknown, options: ShowOptions): MimeBundle {
@@ -121,7 +128,7 @@ function unboundedBundle(value: unknown, options: ShowOptions): MimeBundle {
   }
   if (isFigure(value)) {
     const fig = compactFigure(value);
-    return { [PLOTLY_MIME]: withTypedArrays(fig), 'text/html': wrap([plotlyHtml(fig)]), 'text/plain': `<plotly figure: ${value.data.length} traces>` };
+    return { [PLOTLY_MIME]: withTypedArrays(fig), 'text/html': wrap([plotlyHtml(fig, { library: false })]), 'text/plain': `<plotly figure: ${value.data.length} traces>` };
   }
   if (isDataFrame(value) || (Array.isArray(value) && value.every((r) => r && typeof r === 'object'))) {
     const cols = columnsOf(value);

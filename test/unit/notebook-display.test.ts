@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { compactFigure, compactJson, roundTo, thinIndices, withTypedArrays } from '../../src/notebook/compact';
 import { sampleFitForDisplay, stratifiedSample, MAX_DISPLAY_POINTS } from '../../src/notebook/sample';
 import { bundleFor, MAX_OUTPUT_BYTES, PLOTLY_MIME } from '../../src/notebook/render';
-import { plotlyHtml, PLOTLY_CDN_URL, PLOTLY_KERNELSPEC_PATH } from '../../src/notebook/plotly';
+import { plotlyHtml, setPlotlySource, PLOTLY_CDN_URL, PLOTLY_KERNELSPEC_PATH } from '../../src/notebook/plotly';
 import { plots } from '../../src/notebook/figures/index';
 import { csv, csvColumns } from '../../src/notebook/templates';
 import { ScalingLabError } from '../../src/errors';
@@ -127,6 +127,19 @@ test('an output that would weigh over 2 MB (a raw figure of 300k points) shows a
   const b = bundleFor({ data: [{ type: 'scatter', mode: 'markers', x, y: x.map((v) => Math.sin(v)), text: x.map((v) => `point ${v}`) }], layout: {} });
   assert.deepEqual(Object.keys(b), ['text/plain']);
   assert.match(b['text/plain'], /would weigh [\d.]+ MB, over the 2 MB[\s\S]*fewer points/);
+});
+
+test('setPlotlySource(\'inline\'): the first chart carries plotly.js (the user asked for its 4.8 MB), later ones do not', () => {
+  setPlotlySource('inline');
+  try {
+    const first = bundleFor(fakeFit()), second = bundleFor(fakeFit());
+    assert.deepEqual(Object.keys(first).sort(), [PLOTLY_MIME, 'text/html', 'text/plain']);
+    assert.ok(bytes(first['text/html']) > 4_000_000, 'plotly.js inlined in the first chart');
+    assert.match(String(first['text/html']), /inlined once per notebook/);
+    assert.ok(bytes(second['text/html']) < 200_000, 'the second chart waits for it');
+  } finally {
+    setPlotlySource('cdn');
+  }
 });
 
 test('look-alike results and bad show options give a ScalingLabError that says what is missing', () => {
