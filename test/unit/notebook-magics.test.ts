@@ -62,7 +62,10 @@ test('cell signals: each cell executed through tslab\'s handler gets a fresh sig
   class Handler { calls = 0; async handleExecuteImpl() { this.calls++; return ambientSignal(); } }
   class Server { async handleExecute() { /* stand-in */ } }
   const jupyter = { ZmqServer: Server, JupyterHandlerImpl: Handler } as unknown as TslabJupyterClasses;
+  const faultListeners = () => ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
+  const before = faultListeners();
   assert.equal(installMagics(jupyter), true);
+  assert.deepEqual(faultListeners(), before, 'the magics and cell signals install no uncaughtException / unhandledRejection handler (none that could rethrow)');
   enableCellSignals(Handler.prototype); // idempotent: a second call patches nothing twice
   const h = new Handler();
   const first = await h.handleExecuteImpl() as AbortSignal;
