@@ -1,16 +1,20 @@
 /**
- * Display weight: a chart's numbers rounded to what a screen can show and its long curves thinned, so
- * a chart costs kilobytes in the notebook file rather than hundreds of them (each chart is stored as
- * plotly JSON, inside the HTML's script and as the static SVG). Applied to every figure the notebook
- * displays (render.ts); `plots.*` keep full precision for users who export figures.
+ * Display weight: a chart's numbers rounded to what a screen can show and its lines thinned to the
+ * points that shape them (simplify.ts), so a chart costs kilobytes in the notebook file rather than
+ * hundreds of them (each chart is stored as plotly JSON, inside the HTML's script and as the static
+ * SVG). Applied to every figure the notebook displays (render.ts); `plots.*` keep full precision for
+ * users who export figures.
  */
 import type { PlotlyFigure } from './plotlyFigure';
+import { onLogAxis, simplifyIndices } from './simplify';
 
 export interface CompactOptions {
   /** Significant digits kept in trace data (default 4: 1/10000 of a value, far below a pixel). */
   digits?: number;
   /** Points kept of a line trace longer than this (default 150). */
   maxCurvePoints?: number;
+  /** Largest distance of a dropped point from the drawn line, relative to the line's extent (default 1e-3; 0 keeps every point). */
+  tolerance?: number;
 }
 
 type Trace = Record<string, unknown>;
@@ -57,25 +61,44 @@ function shapePoints(y: unknown[]): number[] {
   return [lo, hi, ...gaps];
 }
 
-/** A line trace (no markers, no fill) thinned to about `max` points; per-point arrays follow x and y. */
-function thinLine(t: Trace, max: number): Trace {
-  const x = t.x, y = t.y;
-  const lineOnly = String(t.mode ?? '') === 'lines' && !t.fill;
-  if (!lineOnly || !Array.isArray(x) || !Array.isArray(y) || y.length <= max || x.length !== y.length) return t;
-  const idx = thinIndices(y.length, max, shapePoints(y));
+/** A line trace (no markers, no fill) with x and y arrays of the same length, else null. */
+function lineOf(t: Trace): { x: unknown[]; y: unknown[] } | null {
+  const { x, y } = t;
+  const line = String(t.mode ?? '') === 'lines' && !t.fill;
+  return line && Array.isArray(x) && Array.isArray(y) && x.length === y.length ? { x, y } : null;
+}
+
+/** The trace with only the points `idx`; per-point arrays (text, customdata) follow x and y. */
+function pickPoints(t: Trace, idx: number[], n: number): Trace {
   const out: Trace = { ...t };
   for (const k of ['x', 'y', 'text', 'customdata']) {
     const a = t[k];
-    if (Array.isArray(a) && a.length === y.length) out[k] = idx.map((i) => a[i]);
+    if (Array.isArray(a) && a.length === n) out[k] = idx.map((i) => a[i]);
   }
   return out;
 }
 
-/** The figure with rounded trace data and thinned long lines; layout and config unchanged. */
+/** A long line thinned to about `max` points (thinIndices, keeping extremes and gaps). */
+function thinLine(t: Trace, max: number): Trace {
+  const line = lineOf(t);
+  if (!line || line.y.length <= max) return t;
+  return pickPoints(t, thinIndices(line.y.length, max, shapePoints(line.y)), line.y.length);
+}
+
+/** A line reduced to the points that shape it as drawn on its axes (simplify.ts): a power law on log-log axes keeps its ends. */
+function simplifyLine(t: Trace, layout: Record<string, unknown>, tolerance: number): Trace {
+  const line = lineOf(t);
+  if (!line || line.y.length <= 2 || tolerance <= 0) return t;
+  const idx = simplifyIndices(line.x, line.y, onLogAxis(layout, t.xaxis, 'x'), onLogAxis(layout, t.yaxis, 'y'), tolerance);
+  return idx.length < line.y.length ? pickPoints(t, idx, line.y.length) : t;
+}
+
+/** The figure with rounded trace data and long or straight lines thinned; layout and config unchanged. */
 export function compactFigure(fig: PlotlyFigure, options: CompactOptions = {}): PlotlyFigure {
   const digits = options.digits ?? 4;
   const max = options.maxCurvePoints ?? 150;
-  const data = fig.data.map((t) => roundDeep(thinLine(t, max), digits) as Trace);
+  const tolerance = options.tolerance ?? 1e-3;
+  const data = fig.data.map((t) => roundDeep(simplifyLine(thinLine(t, max), fig.layout, tolerance), digits) as Trace);
   return { ...fig, data };
 }
 

@@ -49,18 +49,42 @@ test('compactFigure thins long lines (evenly and log-spaced, keeping ends, extre
   const y: Array<number | null> = x.map((v) => 1 / v + (v === 12340 ? 5 : 0)); // a spike the thinning must keep
   y[7000] = null;
   const fig: PlotlyFigure = { data: [{ mode: 'lines', x, y }, { mode: 'markers', x, y }], layout: {} };
+  const [thinned] = compactFigure(fig, { tolerance: 0 }).data as Trace[];
+  assert.ok(thinned.x.length <= 160 && thinned.x.length >= 100, `kept ${thinned.x.length}`);
+  assert.ok(thinned.x[9] <= 20, `dense at the start (log spacing): ${thinned.x.slice(0, 10)}`);
   const [line, markers] = compactFigure(fig).data as Trace[];
-  assert.ok(line.x.length <= 160 && line.x.length >= 100, `kept ${line.x.length}`);
+  assert.ok(line.x.length <= thinned.x.length);
   assert.equal(line.x.length, line.y.length);
   assert.equal(line.x[0], 1);
   assert.equal(line.x[line.x.length - 1], n);
   assert.ok(line.x.includes(12340), 'the maximum stays');
   assert.ok(line.x.includes(7001) && line.y[line.x.indexOf(7001)] === null, 'the gap stays a gap');
-  assert.ok(line.x[9] <= 20, `dense at the start (log spacing): ${line.x.slice(0, 10)}`);
   assert.equal(markers.x.length, n, 'markers are data: never thinned');
   const idx = thinIndices(1000, 50, [500]);
   assert.deepEqual(idx, [...new Set(idx)].sort((a, b) => a - b));
   assert.ok(idx.includes(0) && idx.includes(999) && idx.includes(500));
+});
+
+test('compactFigure keeps the points that shape a line as drawn: a power law on log-log axes keeps its two ends, a curve stays within 1/1000 of its extent', () => {
+  const C = Array.from({ length: 60 }, (_, i) => 10 ** (18 + (8 * i) / 59));
+  const power = C.map((c) => 3e-3 * c ** 0.5);
+  const loglog = { xaxis2: { type: 'log' }, yaxis2: { type: 'log' } };
+  const [straight] = compactFigure({ data: [{ mode: 'lines', x: C, y: power, xaxis: 'x2', yaxis: 'y2' }], layout: loglog }).data as Trace[];
+  assert.deepEqual(straight.x, [1e18, 1e26]);
+  // the same line on linear axes is a curve: it keeps more points, and the drawn line stays within the tolerance
+  const lin = Array.from({ length: 400 }, (_, i) => 1 + (9 * i) / 399);
+  const curve = lin.map((v) => 1.8 + 2 / v);
+  const [kept] = compactFigure({ data: [{ mode: 'lines', x: lin, y: curve }], layout: {} }).data as Trace[];
+  assert.ok(kept.x.length > 5 && kept.x.length < 60, `kept ${kept.x.length} of 400`);
+  // distance of every original point from the kept segment around it, in units of the line's extent (9 by 1.8)
+  const sx = 9, sy = 2 - 2 / 10;
+  for (let k = 0; k < lin.length; k++) {
+    const j = Math.max(1, kept.x.findIndex((v: number) => v >= lin[k]));
+    const [x0, x1, y0, y1] = [kept.x[j - 1] / sx, kept.x[j] / sx, kept.y[j - 1] / sy, kept.y[j] / sy];
+    const [px, py] = [lin[k] / sx, curve[k] / sy];
+    const d = Math.abs((y1 - y0) * (px - x0) - (x1 - x0) * (py - y0)) / Math.hypot(x1 - x0, y1 - y0);
+    assert.ok(d <= 1.5e-3, `x = ${lin[k]}: ${d} of the extent (tolerance 1e-3, plus 4-digit rounding)`);
+  }
 });
 
 test('withTypedArrays: long arrays as base64 float32 (plotly.js typed arrays), short ones and strings as they were', () => {
