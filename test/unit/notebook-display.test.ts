@@ -192,6 +192,12 @@ test('the parameter table labels its interval columns by the fit\'s level', () =
   assert.match(html(undefined), /<th>CI 95% low<\/th>/, 'a result without a level: the default 95%');
 });
 
+test('the frontier band is labelled by the frontier\'s level', () => {
+  const band = (level?: number) => (plots.frontier({ ...fakeFrontier(), level }).data as Trace[])[0].name;
+  assert.equal(band(), '95% band (bootstrap)');
+  assert.equal(band(0.9), '90% band (bootstrap)');
+});
+
 test('the chart loads plotly.js from the Jupyter server\'s kernel spec first, then the CDN; no base URL, no local try', () => {
   const html = plotlyHtml({ data: [{ x: [1], y: [1] }], layout: {} }, { id: 'k' });
   assert.equal(PLOTLY_KERNELSPEC_PATH, 'kernelspecs/scalinglab/plotly-3.3.0.min.js');

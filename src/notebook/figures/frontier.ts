@@ -75,7 +75,7 @@ function lossTraces({ f, rows, C, Cg, yOf }: FrontierChart): Trace[] {
   if (band) {
     traces.push({ type: 'scatter', mode: 'lines', x: [...band.flops, ...band.flops.slice().reverse()],
       y: [...band.hi.map(yOf), ...band.lo.map(yOf).reverse()], fill: 'toself', fillcolor: 'rgba(31,119,180,0.15)', line: { width: 0 },
-      name: '95% band (bootstrap)', hoverinfo: 'skip' });
+      name: `${Number(((f.level ?? 0.95) * 100).toPrecision(4))}% band (bootstrap)`, hoverinfo: 'skip' });
   }
   const curve = Cg.map((c) => (f.loss ? f.loss(c) : NaN));
   if (curve.every(Number.isFinite)) {
