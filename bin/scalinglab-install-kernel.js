@@ -11,7 +11,23 @@ const { spawnSync } = require('child_process');
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..');
 
-/** Writes the filled-in kernel spec into `dir` (created) and returns its kernel.json text. */
+/**
+ * plotly.js from node_modules, as the file name the charts ask the Jupyter server for
+ * (`{base_url}kernelspecs/scalinglab/plotly-<version>.min.js`, src/notebook/plotly.ts): Jupyter
+ * serves a kernel spec's files, so charts draw offline without storing plotly.js in notebooks.
+ * Null when plotly.js-dist-min is not installed (charts then load it from the CDN).
+ */
+function plotlyFile() {
+  try {
+    const pkg = require.resolve('plotly.js-dist-min/package.json', { paths: [PACKAGE_ROOT] });
+    const { version } = JSON.parse(fs.readFileSync(pkg, 'utf8'));
+    return { src: path.join(path.dirname(pkg), 'plotly.min.js'), name: `plotly-${version}.min.js` };
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the filled-in kernel spec (and plotly.js) into `dir` (created) and returns its kernel.json text. */
 function writeKernelSpec(dir) {
   const src = path.join(PACKAGE_ROOT, 'kernels', 'scalinglab');
   fs.mkdirSync(dir, { recursive: true });
@@ -26,6 +42,8 @@ function writeKernelSpec(dir) {
     }
     fs.writeFileSync(path.join(dir, f), data);
   }
+  const plotly = plotlyFile();
+  if (plotly) fs.copyFileSync(plotly.src, path.join(dir, plotly.name));
   return kernelJson;
 }
 

@@ -27,7 +27,9 @@ function loadMagics() {
 const configPath = configPathFromArgs(process.argv.slice(2));
 const magics = loadMagics();
 // Registers the built-in magics and patches this tslab: a bad magic answers with an `error` output in
-// its cell (the cells after it still run), and requests with stop_on_error=false (nbclient with
-// allow_errors) no longer make tslab abort the requests of the next 200 ms.
+// its cell (the cells after it still run), requests with stop_on_error=false (nbclient with
+// allow_errors) no longer make tslab abort the requests of the next 200 ms, and each cell gets an
+// abort signal that a kernel interrupt (SIGINT) aborts. The launcher adds no uncaughtException or
+// unhandledRejection handler of its own: tslab's (which log the error) are the only ones.
 if (magics) magics.installMagics(require('tslab/dist/jupyter'));
 require('tslab/dist/main').startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: '' });

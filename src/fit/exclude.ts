@@ -19,6 +19,9 @@ export type ExcludeSpec =
   | ((row: Row, index: number) => boolean)
   | { highestLoss?: number; rows?: number[]; where?: (row: Row, index: number) => boolean };
 
+/** The keys of the object form of ExcludeSpec (also checked by the %fit magic). */
+export const EXCLUDE_KEYS = ['highestLoss', 'rows', 'where'] as const;
+
 /** Rows kept, rows dropped, and a sentence saying why. Runs before loss validation except for highestLoss. */
 export function applyExclusions(columns: Columns, spec: ExcludeSpec | undefined, fn: string): { excluded: Set<number>; reasons: string[]; highestLoss?: number } {
   const n = numRows(columns);
@@ -49,9 +52,8 @@ export function applyExclusions(columns: Columns, spec: ExcludeSpec | undefined,
   if (Array.isArray(spec)) rowsOf(spec, 'exclude');
   else if (typeof spec === 'function') byPredicate(spec);
   else if (typeof spec === 'object') {
-    const known = ['highestLoss', 'rows', 'where'];
     for (const k of Object.keys(spec)) {
-      if (!known.includes(k)) throw new ScalingLabError('unknown-option', `${fn}: unknown exclude option '${k}'.`, `use { highestLoss: k }, { rows: [...] }, { where: (row, i) => boolean }, an array of row indices or a predicate.`);
+      if (!(EXCLUDE_KEYS as readonly string[]).includes(k)) throw new ScalingLabError('unknown-option', `${fn}: unknown exclude option '${k}'.`, `use { highestLoss: k }, { rows: [...] }, { where: (row, i) => boolean }, an array of row indices or a predicate.`);
     }
     if (spec.rows !== undefined) rowsOf(spec.rows, 'exclude.rows');
     if (spec.where !== undefined) byPredicate(spec.where);

@@ -168,3 +168,6 @@ function lawSolution(problem: LawProblem, rp: ResolvedParams, design: Design, ru
 }
 
 export type { ResolvedParams };
+
+/** The names fitLaw accepts: the %fit magic checks its options against them. */
+export { KNOWN as LAW_OPTIONS };

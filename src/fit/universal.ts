@@ -210,3 +210,6 @@ function resolveExponents(spec: UniversalOptions['exponents'], terms: UniversalT
   }
   return out;
 }
+
+/** The names fitUniversal accepts, and those of its `columns` option: the %fit magic checks its options against them. */
+export { KNOWN as UNIVERSAL_OPTIONS, COLUMN_KEYS as UNIVERSAL_COLUMN_KEYS };

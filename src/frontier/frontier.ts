@@ -162,3 +162,6 @@ function frontierResult(
   };
   return attachDisplay(result);
 }
+
+/** The names frontier accepts: the %frontier magic checks its options against them. */
+export { OPTION_KEYS as FRONTIER_OPTIONS };

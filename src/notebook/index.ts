@@ -7,13 +7,16 @@
  * before these became folders would otherwise be loaded instead.)
  */
 export { plots, fitFigure, residualsFigure, frontierFigure, recipesFigure, toyFigure, ROLE_LABELS } from './figures/index';
-export { show, bundleFor, renderResult, enableNotebookDisplay, PLOTLY_MIME } from './render';
+export { show, bundleFor, renderResult, enableNotebookDisplay, PLOTLY_MIME, MAX_OUTPUT_BYTES } from './render';
 export type { MimeBundle, ShowOptions } from './render';
 export { progressBar, progressText, progressHtml, formatDuration } from './progress';
 export type { ProgressBar, ProgressBarOptions } from './progress';
-export { setPlotlySource, getPlotlySource, plotlyHtml, PLOTLY_VERSION, PLOTLY_CDN_URL } from './plotly';
+export { setPlotlySource, getPlotlySource, plotlyHtml, PLOTLY_VERSION, PLOTLY_CDN_URL, PLOTLY_KERNELSPEC_PATH } from './plotly';
 export type { PlotlyFigure, PlotlySource, PlotlyHtmlOptions } from './plotly';
 export { displayBundle, inKernel } from './kernel';
+export { cellSignal } from './cellSignals';
+export { compactFigure } from './compact';
+export type { CompactOptions } from './compact';
 export { csv, law, csvColumns } from './templates';
 export { rewriteCell, registerMagic, registerBuiltinMagics, listMagics, helpText, installMagics, MagicError } from './magics/index';
 export type { MagicSpec, MagicContext } from './magics/index';

@@ -1,9 +1,14 @@
-import { displayBundle, kernelJupyterModule } from './kernel';
+import { displayBundle, kernelJupyterModule, type TslabJupyterModule } from './kernel';
+import { enableCellSignals, type CellRunner } from './cellSignals';
 import { setRenderer } from '../display-hook';
-import { plotlyHtml, type PlotlyFigure } from './plotly';
+import { ScalingLabError, checkOptionKeys } from '../errors';
+import { inlineLibrary, plotlyHtml, type PlotlyFigure } from './plotly';
 import { plots } from './figures/index';
-import { cellText, columnsOf, escapeHtml, htmlTable, type Column } from './table';
-import type { FitLike, FrontierLike, RecipesLike, ToyLike } from './shapes';
+import { compactFigure, withTypedArrays } from './compact';
+import { sampleFitForDisplay } from './sample';
+import { columnsOf, escapeHtml, htmlTable } from './table';
+import { frontierTable, paperCheckTable, paramsTable, recipesTable, sampleNote, toyTable, type PaperRow } from './resultTables';
+import { checkShape, type FitLike, type FrontierLike, type RecipesLike, type ToyLike } from './shapes';
 import { isDataFrame } from '../data';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -17,6 +22,12 @@ export interface ShowOptions {
   /** Rows of tables shown in HTML (default 12). */
   maxRows?: number;
 }
+
+/** The options show takes (also checked by the %show magic). */
+export const SHOW_OPTIONS = ['chart', 'maxRows'] as const;
+
+/** The most one displayed output may weigh (its JSON); larger ones show their text and a note instead. */
+export const MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
 
 type Kinded = { kind?: unknown; summary?: () => string };
 
@@ -36,81 +47,69 @@ function wrap(parts: string[]): string {
   return `<div class="scalinglab-result" style="font-family:sans-serif">${parts.join('\n')}</div>`;
 }
 
-function paramsTable(fit: FitLike): string {
-  const params = Object.values(fit.params ?? {});
-  if (!params.length) return '';
-  const cols: Record<string, Column> = {
-    parameter: params.map((p) => p.name),
-    value: params.map((p) => p.value),
-    stderr: params.map((p) => p.stderr),
-    'CI 95% low': params.map((p) => p.ci?.[0]),
-    'CI 95% high': params.map((p) => p.ci?.[1]),
-    status: params.map((p) => (p.fixed ? 'fixed' : p.tiedTo ? `tied: ${p.tiedTo}` : 'fitted')),
-  };
-  const caption = `L = ${fit.law}${fit.n !== undefined ? ` · n = ${fit.n}` : ''}${fit.residuals ? ` · RMS log residual ${cellText(fit.residuals.rmsLog)}` : ''}${fit.bootstrap ? ` · bootstrap ${fit.bootstrap.resamples}×` : ''}`;
-  return htmlTable(cols, { caption, maxRows: 50 });
-}
-
-function frontierTable(f: FrontierLike, maxRows: number): string {
-  const rows = f.rows;
-  const cols: Record<string, Column> = {
-    'C (FLOPs)': rows.map((r) => r.flops), 'N* (params)': rows.map((r) => r.params), 'D* (tokens)': rows.map((r) => r.tokens),
-  };
-  if (rows.some((r) => r.width !== undefined)) cols['m* (width)'] = rows.map((r) => r.width);
-  if (rows.some((r) => r.depth !== undefined)) cols['l* (depth)'] = rows.map((r) => r.depth);
-  cols['D*/N*'] = rows.map((r) => r.tokensPerParam);
-  cols['L* (nats)'] = rows.map((r) => r.loss);
-  return htmlTable(cols, { maxRows, caption: `Frontier · ${cellText(f.tokensPerParam)} tokens per parameter${f.aspectRatio ? ` · m*/l* = ${cellText(f.aspectRatio)}` : ''}` });
-}
-
-function recipesTable(r: RecipesLike, maxRows: number): string {
-  const names = Object.keys(r.recipes);
-  const coef = (n: string, k: 'L0' | 'width' | 'depth' | 'time') => r.recipes[n].fit?.coefficients?.[k];
-  const cols: Record<string, Column> = { recipe: names, runs: names.map((n) => r.recipes[n].n) };
-  if (names.some((n) => r.recipes[n].fit?.coefficients)) {
-    cols.L0 = names.map((n) => coef(n, 'L0')); cols.c_m = names.map((n) => coef(n, 'width'));
-    cols.c_l = names.map((n) => coef(n, 'depth')); cols.c_D = names.map((n) => coef(n, 'time'));
-  }
-  cols['D*/N*'] = names.map((n) => r.recipes[n].frontier?.tokensPerParam);
-  let html = htmlTable(cols, { caption: 'Recipes (shared exponents)', maxRows: 50 });
-  if (r.best?.length) {
-    html += htmlTable({ 'C (FLOPs)': r.best.map((b) => b.flops), best: r.best.map((b) => b.recipe), 'L* (nats)': r.best.map((b) => b.loss) },
-      { caption: 'Best recipe per budget', maxRows });
-  }
-  return html;
-}
-
-function toyTable(t: ToyLike): string {
-  const e = t.exponent;
-  const cols: Record<string, Column> = {
-    toy: [t.name], exponent: [e?.value], stderr: [e?.stderr], 'CI 95%': [e?.ci ? `[${cellText(e.ci[0])}, ${cellText(e.ci[1])}]` : ''],
-    paper: [e?.expected], 'fit range': [e?.range ? `${cellText(e.range[0])} – ${cellText(e.range[1])}` : ''], backend: [t.backend], seconds: [t.seconds],
-  };
-  const notes = (t.notes ?? []).length ? `<ul style="font-size:12px;margin:4px 0">${t.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
-  return htmlTable(cols) + notes;
-}
-
+/** A chart with its table and summary; the figure as displayed: rounded, long curves thinned (compact.ts). */
 function chartBundle(fig: PlotlyFigure, tableHtml: string, text: string): MimeBundle {
+  const shown = compactFigure(fig);
   return {
-    [PLOTLY_MIME]: fig,
-    'text/html': wrap([tableHtml, plotlyHtml(fig), details(text)]),
+    [PLOTLY_MIME]: withTypedArrays(shown),
+    'text/html': wrap([tableHtml, plotlyHtml(shown, { library: false }), details(text)]),
     'text/plain': text,
   };
+}
+
+/** A fit's chart (of a stratified sample when it has many runs) with the full fit's table and summary. */
+function fitBundle(fit: FitLike, chart: ShowOptions['chart']): MimeBundle {
+  const { fit: drawn, shown, total } = sampleFitForDisplay(fit);
+  const note = sampleNote(shown, total);
+  const fig = chart === 'residuals' ? plots.residuals(drawn) : plots.fit(drawn);
+  if (note) {
+    const title = fig.layout.title as { text: string };
+    fig.layout.title = { ...title, text: `${title.text}${note}` };
+  }
+  const text = summaryOf(fit);
+  return chartBundle(fig, paramsTable(fit, note), note ? `${text}\n(chart:${note.slice(2)})` : text);
+}
+
+function checkShowOptions(options: ShowOptions): void {
+  checkOptionKeys('show', options, SHOW_OPTIONS);
+  if (options.chart !== undefined && options.chart !== 'fit' && options.chart !== 'residuals') {
+    throw new ScalingLabError('bad-option', `show: chart must be 'fit' or 'residuals', got ${JSON.stringify(options.chart)}.`, "e.g. show(fit, { chart: 'residuals' }).");
+  }
+}
+
+/** The bundle, or its text with a note when its JSON is over MAX_OUTPUT_BYTES (a figure with too many points). */
+function bounded(bundle: MimeBundle): MimeBundle {
+  const bytes = Buffer.byteLength(JSON.stringify(bundle));
+  if (bytes <= MAX_OUTPUT_BYTES) return bundle;
+  const note = `(scalinglab: this output would weigh ${(bytes / 1048576).toFixed(1)} MB, over the ${MAX_OUTPUT_BYTES / 1048576} MB a notebook output may take; `
+    + 'it is shown as text. Draw fewer points, e.g. a sample of the data.)';
+  return { 'text/plain': `${bundle['text/plain']}\n${note}` };
 }
 
 /**
  * The display bundle for a value: science results (kind 'fit', 'frontier', 'recipes', 'toy') get
  * `application/vnd.plotly.v1+json` + `text/html` (table + chart) + `text/plain` (summary()); plotly
- * figures get the chart; DataFrames and tables get an HTML table; anything else its text.
+ * figures get the chart; DataFrames and tables get an HTML table; anything else its text. Charts are
+ * compacted for display (compact.ts), fits with more than 1000 runs drawn from a stratified sample
+ * (sample.ts), and no bundle weighs more than MAX_OUTPUT_BYTES.
  */
 export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle {
+  checkShowOptions(options);
+  return withInlineLibrary(bounded(unboundedBundle(value, options)));
+}
+
+/** A chart's bundle with plotly.js in front when setPlotlySource('inline') is on and no chart carried it yet (outside the size bound: the user asked for it). */
+function withInlineLibrary(bundle: MimeBundle): MimeBundle {
+  if (!(PLOTLY_MIME in bundle)) return bundle;
+  const library = inlineLibrary();
+  return library ? { ...bundle, 'text/html': `${library}${bundle['text/html'] as string}` } : bundle;
+}
+
+function unboundedBundle(value: unknown, options: ShowOptions): MimeBundle {
   const maxRows = options.maxRows ?? 12;
   const kind = (value as Kinded | null)?.kind;
-  if (kind === 'fit') {
-    const fit = value as FitLike;
-    const fig = options.chart === 'residuals' ? plots.residuals(fit) : plots.fit(fit);
-    return chartBundle(fig, paramsTable(fit), summaryOf(fit));
-  }
+  if (kind === 'fit' || kind === 'frontier' || kind === 'recipes' || kind === 'toy') checkShape(value, kind);
+  if (kind === 'fit') return fitBundle(value as FitLike, options.chart);
   if (kind === 'frontier') {
     const f = value as FrontierLike;
     return chartBundle(plots.frontier(f), frontierTable(f, maxRows), summaryOf(f));
@@ -124,19 +123,12 @@ export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle
     return chartBundle(plots.toy(t), toyTable(t), summaryOf(t));
   }
   if (kind === 'paper-check') {
-    const pc = value as { rows?: Array<{ quantity: string; ours: number; oursStderr?: number; paper: number; tolerance: number | [number, number]; source: string; passed: boolean }> } & Kinded;
-    const rows = pc.rows ?? [];
-    const cols: Record<string, Column> = {
-      '': rows.map((r) => (r.passed ? '✓' : '✗')), quantity: rows.map((r) => r.quantity),
-      ours: rows.map((r) => (r.oursStderr !== undefined ? `${cellText(r.ours)} ± ${cellText(r.oursStderr)}` : cellText(r.ours))),
-      paper: rows.map((r) => r.paper),
-      tolerance: rows.map((r) => (Array.isArray(r.tolerance) ? `[${cellText(r.tolerance[0])}, ${cellText(r.tolerance[1])}]` : `± ${cellText(r.tolerance)}`)),
-      source: rows.map((r) => r.source),
-    };
-    return { 'text/html': wrap([htmlTable(cols, { caption: "Our numbers against the papers'", maxRows: 100 })]), 'text/plain': summaryOf(pc) };
+    const pc = value as { rows?: PaperRow[] } & Kinded;
+    return { 'text/html': wrap([paperCheckTable(pc.rows ?? [])]), 'text/plain': summaryOf(pc) };
   }
   if (isFigure(value)) {
-    return { [PLOTLY_MIME]: value, 'text/html': wrap([plotlyHtml(value)]), 'text/plain': `<plotly figure: ${value.data.length} traces>` };
+    const fig = compactFigure(value);
+    return { [PLOTLY_MIME]: withTypedArrays(fig), 'text/html': wrap([plotlyHtml(fig, { library: false })]), 'text/plain': `<plotly figure: ${value.data.length} traces>` };
   }
   if (isDataFrame(value) || (Array.isArray(value) && value.every((r) => r && typeof r === 'object'))) {
     const cols = columnsOf(value);
@@ -160,11 +152,14 @@ export function show(value: unknown, options: ShowOptions = {}): void {
 
 /**
  * Registers renderResult with the display hook when running inside a live tslab kernel, so a result
- * that is a cell's last value shows as a chart. Returns false (and changes nothing) outside a kernel.
+ * that is a cell's last value shows as a chart, and turns cell signals on (a kernel interrupt stops
+ * the cell's toys and bootstraps: cellSignals.ts). Returns false (and changes nothing) outside a kernel.
  */
 export function enableNotebookDisplay(): boolean {
-  if (!kernelJupyterModule()) return false;
+  const jupyter = kernelJupyterModule() as (TslabJupyterModule & { JupyterHandlerImpl?: { prototype: CellRunner } }) | null;
+  if (!jupyter) return false;
   setRenderer(renderResult);
+  enableCellSignals(jupyter.JupyterHandlerImpl?.prototype ?? null);
   return true;
 }
 

@@ -231,19 +231,28 @@ function drawTraces(out: string[], sp: Subplot): void {
       if (d) out.push(`<path d="${d}" fill="none" stroke="${esc(color)}" stroke-width="${lineWidth(t)}" stroke-linejoin="round"${dashAttr(t)}/>`);
     }
     drawErrorBars(out, sp, t, { x, y }, keep, color);
-    if (mode.includes('markers')) {
-      const r = Math.max(2, Math.min(8, (Number(t.marker?.size) || 6) / 2));
-      const colors = markerColors(t, color, x.length);
-      const hollow = transparent(t.marker?.color) || /open/.test(String(t.marker?.symbol ?? ''));
-      const edge = t.marker?.line?.color;
-      for (const k of keep) {
-        const style = hollow
-          ? `fill="none" stroke="${esc(edge ?? colors[k])}" stroke-width="${Number(t.marker?.line?.width) || 1.5}"`
-          : `fill="${esc(colors[k])}"${typeof edge === 'string' ? ` stroke="${esc(edge)}"` : ''}`;
-        out.push(`<circle cx="${px(x[k])}" cy="${py(y[k])}" r="${r}" ${style}/>`);
-      }
-    }
+    if (mode.includes('markers')) drawMarkers(out, sp, t, { x, y }, keep, color);
   }
+}
+
+/**
+ * One trace's markers: a group carrying the style they share, one <circle> per point at whole pixels
+ * (a marker is 4 to 16 px wide), with its own fill or stroke only when colours vary by point.
+ */
+function drawMarkers(out: string[], sp: Subplot, t: Trace, pts: { x: number[]; y: number[] }, keep: number[], color: string): void {
+  if (!keep.length) return;
+  const r = Math.max(2, Math.min(8, (Number(t.marker?.size) || 6) / 2));
+  const colors = markerColors(t, color, pts.x.length);
+  const varying = Array.isArray(t.marker?.color);
+  const hollow = transparent(t.marker?.color) || /open/.test(String(t.marker?.symbol ?? ''));
+  const edge = t.marker?.line?.color;
+  const own = hollow ? (varying && !edge ? 'stroke' : '') : (varying ? 'fill' : '');
+  const style = hollow
+    ? `fill="none"${own ? '' : ` stroke="${esc(edge ?? colors[0] ?? color)}"`} stroke-width="${Number(t.marker?.line?.width) || 1.5}"`
+    : `${own ? '' : `fill="${esc(color)}"`}${typeof edge === 'string' ? ` stroke="${esc(edge)}"` : ''}`;
+  const px = (v: number, s: Scale) => String(Math.round(toPx(s, v)));
+  const circles = keep.map((k) => `<circle cx="${px(pts.x[k], sp.sx)}" cy="${px(pts.y[k], sp.sy)}" r="${r}"${own ? ` ${own}="${esc(colors[k])}"` : ''}/>`);
+  out.push(`<g class="markers" ${style.trim()}>${circles.join('')}</g>`);
 }
 
 interface LegendItem { name: string; t: Trace; i: number; w: number }

@@ -21,6 +21,9 @@ function templateText(strings: TemplateStringsArray | string, values: unknown[])
 export function csvColumns(text: string): Columns {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   if (!lines.length) throw new ScalingLabError('bad-value', 'csv: no header row (the CSV text is empty).', 'put the column names on the first line, e.g. d_model,n_layers,tokens,loss');
+  if (lines.length === 1) {
+    throw new ScalingLabError('bad-value', `csv: only a header row (${lines[0]}), no data rows.`, 'add one line per run below the header, e.g. 512,8,2e9,3.21');
+  }
   return parseCSV(lines.join('\n'), 'csv`...`');
 }
 

@@ -179,3 +179,6 @@ function computeOf(recipes: Record<string, RecipeFit>): RecipeComparison['comput
     return compareCompute(recipes[a].frontier, recipes[b].frontier, flops, [a, b]);
   };
 }
+
+/** The names compareRecipes accepts: the %compare magic checks its options against them. */
+export { KEYS as COMPARE_OPTIONS };

@@ -5,12 +5,16 @@
 // html` and checks the chart renders when the HTML file is opened in Chromium. Screenshots go to
 // test-output/browser/.
 //
-// There is no internet here: requests to cdn.plot.ly for the pinned plotly.js 3.3.0 are answered from
-// node_modules/plotly.js-dist-min (byte for byte what an online user downloads). nbconvert's HTML loads
-// require.js from Debian's file:///usr/share/javascript/requirejs (or, elsewhere, from cdnjs, answered
-// locally). Every other outside request is refused. The inline notebook (setPlotlySource('inline')) is
-// run with the CDN refused too, and the exported HTML is also opened with require.js refused (the
-// JupyterLab case: no AMD loader on the page).
+// There is no internet here. By default the notebook page gets plotly.js from the Jupyter server
+// itself: the kernel spec under build/jupyter holds plotly-3.3.0.min.js (written by the kernel
+// installer) and Jupyter serves it at /kernelspecs/scalinglab/; the first notebook test runs with every
+// outside request refused. Where a test allows the CDN, requests to cdn.plot.ly for the pinned
+// plotly.js 3.3.0 are answered from node_modules/plotly.js-dist-min (byte for byte what an online user
+// downloads); the CDN-fallback test answers the kernel spec's file with 404 (a server without it).
+// nbconvert's HTML loads require.js from Debian's file:///usr/share/javascript/requirejs (or, elsewhere,
+// from cdnjs, answered locally). Every other outside request is refused. The inline notebook
+// (setPlotlySource('inline')) is run with the CDN refused too, and the exported HTML is also opened with
+// require.js refused (the JupyterLab case: no AMD loader on the page).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -32,6 +36,7 @@ const OUT = path.join(OUTPUT_DIR, 'browser');
 const WORK = path.join(OUT, 'notebooks');
 const PLOTLY_FILE = path.join(ROOT, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js');
 const PLOTLY_CDN = 'https://cdn.plot.ly/plotly-3.3.0.min.js';
+const PLOTLY_KERNELSPEC = /\/kernelspecs\/scalinglab\/plotly-3\.3\.0\.min\.js(\?|$)/;
 const REQUIRE_JS = ['/usr/share/javascript/requirejs/require.min.js', '/usr/lib/python3/dist-packages/notebook/static/components/requirejs/require.min.js']
   .find((p) => fs.existsSync(p));
 const CHROMIUM = process.env.SCALINGLAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -105,14 +110,27 @@ async function stopJupyter(): Promise<void> {
   }
 }
 
-interface Traffic { cdnRequests: string[]; refused: string[] }
+interface Traffic { cdnRequests: string[]; refused: string[]; kernelSpecPlotly: Array<{ url: string; status: number }> }
+
+interface ContextOptions {
+  allowPlotlyCdn: boolean;
+  refuseRequireJs?: boolean;
+  /** Answer the kernel spec's plotly.js with 404, as a Jupyter server whose kernel spec lacks it. */
+  noKernelSpecPlotly?: boolean;
+}
 
 /** A browser context whose outside requests are answered locally (CDN mirror) or refused. */
-async function newContext(opts: { allowPlotlyCdn: boolean; refuseRequireJs?: boolean }): Promise<{ context: any; traffic: Traffic }> {
+async function newContext(opts: ContextOptions): Promise<{ context: any; traffic: Traffic }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const traffic: Traffic = { cdnRequests: [], refused: [] };
+  const traffic: Traffic = { cdnRequests: [], refused: [], kernelSpecPlotly: [] };
+  context.on('response', (res: any) => {
+    if (PLOTLY_KERNELSPEC.test(res.url())) traffic.kernelSpecPlotly.push({ url: res.url(), status: res.status() });
+  });
   await context.route('**/*', async (route: any) => {
     const url: string = route.request().url();
+    if (opts.noKernelSpecPlotly && PLOTLY_KERNELSPEC.test(url)) {
+      return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
+    }
     // Debian's nbconvert points require.js at file:///usr/share/javascript/requirejs/require.min.js
     if (opts.refuseRequireJs && /\/require(\.min)?\.js(\?|$)/.test(url)) { traffic.refused.push(url); return route.abort('blockedbyclient'); }
     if (url.startsWith(base) || url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
@@ -144,7 +162,7 @@ async function chartState(page: any, scope: string) {
   }, scope);
 }
 
-async function runInNotebook(name: string, opts: { allowPlotlyCdn: boolean }) {
+async function runInNotebook(name: string, opts: ContextOptions) {
   const { context, traffic } = await newContext(opts);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -191,7 +209,7 @@ function exportHtml(name: string): string {
   return path.join(OUT, 'html', name.replace(/\.ipynb$/, '.html'));
 }
 
-async function openHtml(file: string, opts: { allowPlotlyCdn: boolean; refuseRequireJs?: boolean }, shotSuffix = '') {
+async function openHtml(file: string, opts: ContextOptions, shotSuffix = '') {
   const { context, traffic } = await newContext(opts);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -226,8 +244,24 @@ test('Jupyter Notebook starts on a loopback port with a token, and Chromium laun
   assert.ok(browser);
 });
 
-test('CDN mode: running all cells renders the plotly chart and the progress bar ends at 100%', { timeout: 300_000 }, async () => {
-  const r = await runInNotebook('90-browser-cdn.ipynb', { allowPlotlyCdn: true });
+test('offline by default: with every outside request refused, the charts are interactive, drawn by plotly.js from the Jupyter server (kernel spec), none inlined', { timeout: 300_000 }, async () => {
+  const r = await runInNotebook('90-browser-cdn.ipynb', { allowPlotlyCdn: false });
+  console.log(`screenshot: ${r.shot}\nchart: ${JSON.stringify(r.state)}\nplotly.js: ${JSON.stringify(r.traffic.kernelSpecPlotly)}`);
+  assert.deepEqual(r.stderr.filter((s: string) => s.trim()), [], 'no error output in the notebook');
+  assert.ok(r.state.traces >= 4, `traces drawn: ${r.state.traces}`);
+  assert.ok(r.state.svgs >= 2 * 3, 'the fit chart and the toy chart, interactive (plotly .main-svg layers)');
+  assert.ok(r.state.points >= 18, `data points drawn: ${r.state.points}`);
+  assert.deepEqual(r.traffic.kernelSpecPlotly.map((t) => t.status), [200], 'plotly.js loaded once, from /kernelspecs/scalinglab/');
+  assert.ok(r.traffic.kernelSpecPlotly[0].url.startsWith(`${base}/kernelspecs/scalinglab/`));
+  assert.deepEqual(r.traffic.cdnRequests, [], 'no request to the CDN');
+  assert.deepEqual(r.errors, []);
+  const saved = fs.readFileSync(path.join(WORK, '90-browser-cdn.ipynb'), 'utf8');
+  assert.ok(saved.length < 1_000_000, `the saved notebook weighs ${saved.length} characters: plotly.js (4.8 MB) must not be in it`);
+  assert.doesNotMatch(saved, /plotly\.js v3\.3\.0|inlined once per notebook/);
+});
+
+test('CDN fallback: when the kernel spec has no plotly.js, running all cells renders the plotly chart from the CDN and the progress bar ends at 100%', { timeout: 300_000 }, async () => {
+  const r = await runInNotebook('90-browser-cdn.ipynb', { allowPlotlyCdn: true, noKernelSpecPlotly: true });
   console.log(`screenshot: ${r.shot}\nchart: ${JSON.stringify(r.state)}\nprogress: ${JSON.stringify(r.progress)}`);
   assert.deepEqual(r.stderr.filter((s: string) => s.trim()), [], 'no error output in the notebook');
   assert.ok(r.state.svgs >= 1, 'a .main-svg in the output area');
@@ -239,6 +273,7 @@ test('CDN mode: running all cells renders the plotly chart and the progress bar 
   assert.match(r.progress[1], /100%[\s\S]*step 300\/300/);
   assert.ok(r.state.svgs >= 2 * 3, 'the fit chart and the toy chart (3 svg layers each)');
   assert.deepEqual(r.traffic.cdnRequests, [PLOTLY_CDN], 'plotly.js loaded once, from the pinned CDN URL');
+  assert.deepEqual(r.traffic.kernelSpecPlotly.map((t) => t.status), [404], 'after trying the kernel spec once');
   assert.deepEqual(r.errors, []);
 });
 

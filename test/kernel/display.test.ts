@@ -81,6 +81,19 @@ test('the progress bar is one display updated in place and ends at 100%', () => 
   assert.match(joined(b['text/plain']), /100% step 40\/40 loss 0\.02439/);
 });
 
+test('a fit of 100k runs is drawn from a stratified sample of 1000, says so, and each displayed output stays under 2 MB', () => {
+  for (const tag of ['big-fit', 'big-fit-residuals']) {
+    const outputs = cellTagged(displayNotebook(), tag).outputs ?? [];
+    for (const o of outputs) {
+      const size = Buffer.byteLength(JSON.stringify(o));
+      assert.ok(size <= 2 * 1024 * 1024, `cell ${tag}: an output of ${size} bytes`);
+    }
+    const { fig, html } = assertChartBundle(tag, /universal law[\s\S]*chart: 1000 of 100000 runs shown/);
+    assert.match(html, /n = 100000[^<]*1000 of 100000 runs shown \(stratified sample\)/);
+    assert.match(fig.layout.title.text, /1000 of 100000 runs shown/);
+  }
+});
+
 test('show(DataFrame) gives an HTML table and a text line', () => {
   const b = bundleOf('dataframe');
   assert.match(joined(b['text/plain']), /DataFrame: 18 rows/);

@@ -76,6 +76,25 @@ test('a bad magic gives an error output in its cell, and the next cell still run
   assert.match(stdout('after-bad-toy'), /after bad toy name/);
 });
 
+test('a typo in a magic option gives a MagicError naming the option and the known ones, and the next cell still runs', () => {
+  const bad = cell('bad-option');
+  const err = (bad.outputs ?? []).find((o) => o.output_type === 'error');
+  assert.ok(err, JSON.stringify(bad.outputs));
+  assert.equal(err!.ename, 'MagicError');
+  assert.match(err!.evalue!, /%fit: unknown option --exclude\.highestLos[\s\S]*did you mean 'highestLoss'\? Known options: highestLoss, rows, where/);
+  assert.doesNotMatch(JSON.stringify(bad.outputs), /Object literal may only specify known properties/, 'no TypeScript error from the generated code');
+  assert.match(stdout('after-bad-option'), /after bad option 18/);
+});
+
+test('csv with a header only and show of a look-alike result give ScalingLabErrors with a hint, and the next cell still runs', () => {
+  const textOf = (tag: string) => (cell(tag).outputs ?? []).map((o) => `${text(o)}${o.evalue ?? ''}`).join('');
+  assert.match(textOf('csv-header-only'), /ScalingLabError[\s\S]*csv: only a header row \(d_model,loss\), no data rows[\s\S]*How to fix/);
+  assert.doesNotMatch(textOf('csv-header-only'), /ParamError/);
+  assert.match(textOf('show-lookalike'), /ScalingLabError[\s\S]*show: a value with kind 'fit' must be a fit result[\s\S]*How to fix: pass the result of fitUniversal or fitLaw/);
+  assert.doesNotMatch(textOf('show-lookalike'), /TypeError/);
+  assert.match(stdout('after-errors'), /after errors/);
+});
+
 test('a runtime error (stop_on_error=false from nbclient) does not abort the next cell', () => {
   const thrown = cell('runtime-error');
   assert.match((thrown.outputs ?? []).map(text).join(''), /a plain runtime error/);

@@ -53,6 +53,29 @@ test('the quickstart notebook shows the DataFrame and a value computed from it',
   assert.match(text[text.length - 1], /3\.2925/);
 });
 
+test('the quickstart loads a data set, fits it, shows one chart and prints the frontier in clean numbers', () => {
+  const r = runOnce('00-quickstart.ipynb');
+  assert.equal(r.status, 0, r.stderr);
+  type Out = { output_type: string; text?: string | string[]; data?: Record<string, unknown> };
+  const outputs: Out[] = r.executed.cells.filter((c: { cell_type: string }) => c.cell_type === 'code').flatMap((c: { outputs: Out[] }) => c.outputs);
+  const charts = outputs.filter((o) => o.data?.['application/vnd.plotly.v1+json']);
+  assert.equal(charts.length, 1, 'one chart');
+  assert.match([charts[0].data!['text/plain'] as string].flat().join(''), /universal law[\s\S]*n = 203/);
+  const text = outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+  assert.match(text, /245 Chinchilla runs/);
+  // optimal shape, closed form (docs/derivations.md#optimal-shape): m*/l* = c_m / (2 c_l), with c_m and c_l from the fit's summary
+  const summary = [charts[0].data!['text/plain'] as string].flat().join('');
+  const coef = (name: string) => Number(new RegExp(`\\n\\s*${name}\\s+([\\d.]+)`).exec(summary)?.[1]);
+  const shape = /d_model \/ n_layers = ([\d.]+); ([\d.]+) tokens per parameter/.exec(text);
+  assert.ok(shape, text);
+  const expected = coef('c_m') / (2 * coef('c_l'));
+  assert.ok(Math.abs(Number(shape[1]) / expected - 1) < 2e-3, `m*/l* printed ${shape[1]}, c_m / (2 c_l) = ${expected}`);
+  assert.match(text, /compute-optimal at 1e24 FLOPs: 7\.\d+e\+10 parameters \(d_model \d+, \d+ layers\)/);
+  assert.doesNotMatch(text, /\d\.\d{7,}|0000000\d|9999999/, 'no float noise (3.2925000000000004) in printed numbers');
+  const size = fs.statSync(path.join(NOTEBOOK_DIR, '00-quickstart.ipynb')).size;
+  assert.ok(size < 250_000, `the committed quickstart weighs ${size} bytes`);
+});
+
 test('a broken cell fails the notebook test with a message naming the notebook and the cell, not hidden by later cells', () => {
   const nb = writeNotebook(path.join(OUTPUT_DIR, 'broken', 'broken.ipynb'), [
     { source: 'const a = 1;\nconsole.log(a)' },

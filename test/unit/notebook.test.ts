@@ -55,8 +55,8 @@ test('%fit: fitUniversal by default with nested, aliased and list options; fitLa
 test('%frontier, %toy, %compare and %show compile to the API calls', () => {
   assert.match(rewriteCell('%frontier f = u --budgets 1e20,1e22,1e24')!, /const f = scalinglab_frontier\(u, \{ budgets: \[1e20, 1e22, 1e24\] \}\); scalinglab_show\(f\);/);
   const toy = rewriteCell('%toy t = softmax-time --seed 0 --steps 500')!;
-  assert.match(toy, /const t = await scalinglab_runToy\("softmax-time", \{ seed: 0, steps: 500, onProgress: scalinglab_progressBar\(\) \}\);/);
-  assert.match(rewriteCell('%toy t = residual-depth --no-progress')!, /scalinglab_runToy\("residual-depth"\);/);
+  assert.match(toy, /const t = await scalinglab_runToy\("softmax-time", \{ seed: 0, steps: 500, onProgress: scalinglab_progressBar\(\), signal: scalinglab_cellSignal\(\) \}\);/);
+  assert.match(rewriteCell('%toy t = residual-depth --no-progress')!, /scalinglab_runToy\("residual-depth", \{ signal: scalinglab_cellSignal\(\) \}\);/);
   assert.match(rewriteCell('%compare r = data --recipe setting --budgets 1e19,1e21')!, /const r = scalinglab_compareRecipes\(data, \{ recipe: "setting", budgets: \[1e19, 1e21\] \}\);/);
   assert.match(rewriteCell('%show u --chart residuals')!, /scalinglab_show\(u, \{ chart: "residuals" \}\);/);
 });

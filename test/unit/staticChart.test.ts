@@ -230,7 +230,7 @@ test('figureToSvg: trace styles: dashes, hollow markers, showlegend false, fill 
   assert.match(svg, /<path d="[^"]+" fill="none" stroke="#1f77b4"[^>]*stroke-dasharray="6 4"/);
   assert.match(svg, /stroke="#ff7f0e"/, 'second trace takes the second palette colour');
   assert.equal(count(svg, 'polygon'), 1);
-  assert.match(svg, /<circle [^>]*fill="none" stroke="#d62728"/);
+  assert.match(svg, /<g class="markers" fill="none" stroke="#d62728"[^>]*><circle /, 'hollow markers: no fill, the edge colour as stroke (on their group)');
   assert.equal((svg.match(/class="errorbar"/g) ?? []).length, 2);
   assert.ok(!svg.includes('>hi<'), 'showlegend false is left out of the legend');
   assert.ok(svg.includes('>lo<') && svg.includes('>hollow<'));

@@ -2,7 +2,8 @@
 import type { PlotlyFigure } from '../plotlyFigure';
 import type { ToyLike } from '../shapes';
 import { columnsOf, compactNumber, type Column } from '../table';
-import { CONFIG, ROLE_LABELS, axis, baseLayout, fracLabel, logspace, refLine, type Trace } from './axes';
+import { thinIndices } from '../compact';
+import { CONFIG, ROLE_LABELS, axis, baseLayout, fracLabel, refLine, type Trace } from './axes';
 import { PALETTE, REFERENCE_LINE, paletteColor } from './palette';
 
 /** The y-axis label of each toy's loss: only the softmax toy's loss is in nats. */
@@ -15,13 +16,9 @@ const TOY_LOSS_LABELS: Record<string, string> = {
 
 const GROUP_COLUMNS = ['width', 'm', 'depth', 'l', 'variant', 'regime', 'temperature', 'T', 'seed'];
 
-/** Thins a curve to at most `max` points, log-spaced in index (keeps the early steps). */
+/** A curve's rows thinned to about `max` (compact.ts: evenly and log-spaced, so early steps stay dense). */
 function thin(idx: number[], max: number): number[] {
-  if (idx.length <= max) return idx;
-  const keep = new Set<number>();
-  for (const p of logspace(1, idx.length, max)) keep.add(Math.min(idx.length - 1, Math.round(p) - 1));
-  keep.add(idx.length - 1);
-  return [...keep].sort((a, b) => a - b).map((k) => idx[k]);
+  return thinIndices(idx.length, max).map((k) => idx[k]);
 }
 
 function pointAxisLabel(xLabel: string | undefined): string {
@@ -59,7 +56,7 @@ function slopeTraces(t: ToyLike, e: ToyLike['exponent']): Trace[] {
   const x0 = Math.exp(lx.reduce((a, b) => a + b, 0) / lx.length), y0 = Math.exp(ly.reduce((a, b) => a + b, 0) / ly.length);
   const lo = Math.max(e.range ? e.range[0] : 0, Math.min(...inRange.map((i) => px[i])));
   const hi = Math.min(e.range ? e.range[1] : Infinity, Math.max(...inRange.map((i) => px[i])));
-  const g = logspace(lo, hi, 40);
+  const g = [lo, hi]; // both axes are log: a power law is a straight line
   const on = { xaxis: 'x2', yaxis: 'y2' };
   const ci = e.ci ? ` [${compactNumber(e.ci[0])}, ${compactNumber(e.ci[1])}]` : e.stderr ? ` ± ${compactNumber(e.stderr)}` : '';
   const traces: Trace[] = [{ type: 'scatter', mode: 'lines', name: `fit: slope −${compactNumber(e.value)}${ci}`, x: g, y: refLine(g, x0, y0, -e.value), ...on, line: { color: PALETTE[3], width: 2 } }];

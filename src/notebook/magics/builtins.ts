@@ -4,9 +4,15 @@
  */
 import { checkIdentifier, expression, isIdentifier, optionsToCode, parseArgs, tokenize, unquote, valueToCode, type ParsedArgs, type ParsedOption } from './args';
 import { MagicError, hasMagic, helpText, listMagics, magicLabel, registerMagic, type MagicContext, type MagicSpec } from './registry';
+import { COMPARE, FIT_LAW, FIT_UNIVERSAL, FRONTIER, SHOW, checkMagicOptions, toyOptions, type OptionNames } from './options';
+import { toyNames, type ToyName } from '../../toys/registry';
+import { LAWS } from '../../laws/builtin';
 
-export const TOYS = ['softmax-time', 'superposition-width', 'residual-depth', 'superposition-time'];
-export const BUILTIN_LAWS = ['universal', 'chinchilla', 'kaplan'];
+export const TOYS: readonly string[] = toyNames;
+export const BUILTIN_LAWS: readonly string[] = Object.keys(LAWS);
+
+/** %fit's own options, besides those of fitUniversal / fitLaw. */
+const FIT_OWN = ['law', 'huber', 'lsq', 'progress'];
 
 const FIT_USAGE = '%fit NAME = DATA [--law universal|chinchilla|kaplan|LAWVAR] [--OPTION VALUE ...]';
 const FRONTIER_USAGE = '%frontier NAME = FIT [--budgets 1e20,1e22,1e24] [--OPTION VALUE ...]';
@@ -103,6 +109,7 @@ const fitMagic: MagicSpec = {
     const data = expression(single(p, '%fit', 'data set', 'needs the data to fit.', this.usage), 'data', this.usage);
     const { law, code } = fitOptions(p.options);
     const universal = law === null || law === '"universal"';
+    checkMagicOptions('%fit', p.options, universal ? FIT_UNIVERSAL : FIT_LAW, FIT_OWN);
     const fn = universal ? ctx.use('fitUniversal') : ctx.use('fitLaw');
     const options = p.options.some(isNoProgress) ? (code ? `, ${code}` : '') : withProgress(code, ctx, p.options);
     return resultLines(p.name ?? 'fit', universal ? `${fn}(${data}${options})` : `${fn}(${data}, ${law}${options})`, ctx);
@@ -120,6 +127,8 @@ interface CallMagic {
   missing: string;
   /** The result's name when the magic gives none. */
   defaultName: string;
+  /** The options the API function takes (a typo is a MagicError naming it). */
+  options: OptionNames;
 }
 
 function callMagic(m: CallMagic): MagicSpec {
@@ -128,6 +137,7 @@ function callMagic(m: CallMagic): MagicSpec {
     compile(args, _body, ctx) {
       const p = parseArgs(args, this.usage);
       const target = expression(single(p, `%${m.name}`, m.one, m.missing, this.usage), m.what, this.usage);
+      checkMagicOptions(`%${m.name}`, p.options, m.options);
       const code = plainOptions(p.options);
       return resultLines(p.name ?? m.defaultName, `${ctx.use(m.api)}(${target}${code ? `, ${code}` : ''})`, ctx);
     },
@@ -138,20 +148,23 @@ const frontierMagic = callMagic({
   name: 'frontier', usage: FRONTIER_USAGE,
   help: 'Optimal shape and compute-optimal frontier from a fit: frontier(FIT, options).',
   examples: ['%frontier f = u --budgets 1e20,1e22,1e24'],
-  api: 'frontier', one: 'fit', what: 'fit', missing: 'needs a fit.', defaultName: 'front',
+  api: 'frontier', one: 'fit', what: 'fit', missing: 'needs a fit.', defaultName: 'front', options: FRONTIER,
 });
 
 const toyMagic: MagicSpec = {
   name: 'toy', kind: 'line', usage: TOY_USAGE,
-  help: 'Trains a toy model (with a progress bar) and shows its curves and fitted exponent: await runToy(NAME, options).',
+  help: 'Trains a toy model (with a progress bar; Kernel → Interrupt stops it) and shows its curves and fitted exponent: await runToy(NAME, options).',
   examples: ['%toy t = softmax-time --seed 0', '%toy w = superposition-width --steps 1000 --no-progress'],
   compile(args, _body, ctx) {
     const p = parseArgs(args, this.usage);
     const raw = single(p, '%toy', 'toy name', `needs a toy name: ${TOYS.join(', ')}.`, this.usage);
     const toy = /^["']/.test(raw) ? unquote(raw) : raw;
     if (!TOYS.includes(toy)) throw new MagicError(`unknown toy '${toy}'.`, `known toys: ${TOYS.join(', ')}.`);
+    checkMagicOptions('%toy', p.options, toyOptions(toy as ToyName), ['progress']);
     const opts = p.options.filter((o) => o.key.join('.') !== 'progress').map((o) => ({ key: o.key, code: valueToCode(o.raw ?? 'true') }));
     if (!p.options.some(isNoProgress)) opts.push({ key: ['onProgress'], code: `${ctx.use('progressBar')}()` });
+    // the running cell's signal: a kernel interrupt stops the training (cellSignals.ts)
+    if (!p.options.some((o) => o.key[0] === 'signal')) opts.push({ key: ['signal'], code: `${ctx.use('cellSignal')}()` });
     const code = optionsToCode(opts);
     return resultLines(p.name ?? 'toy', `await ${ctx.use('runToy')}(${JSON.stringify(toy)}${code ? `, ${code}` : ''})`, ctx);
   },
@@ -161,7 +174,7 @@ const compareMagic = callMagic({
   name: 'compare', usage: COMPARE_USAGE,
   help: 'Compares training recipes by their coefficients (shared exponents): compareRecipes(DATA, options).',
   examples: ['%compare r = runs --recipe setting --budgets 1e19,1e21'],
-  api: 'compareRecipes', one: 'data set', what: 'data', missing: 'needs the data.', defaultName: 'comparison',
+  api: 'compareRecipes', one: 'data set', what: 'data', missing: 'needs the data.', defaultName: 'comparison', options: COMPARE,
 });
 
 const showMagic: MagicSpec = {
@@ -171,6 +184,7 @@ const showMagic: MagicSpec = {
   compile(args, _body, ctx) {
     const p = parseArgs(args, this.usage);
     if (p.name || p.positional.length !== 1) throw new MagicError('%show takes one value.', `usage: ${this.usage}`);
+    checkMagicOptions('%show', p.options, SHOW);
     const code = plainOptions(p.options);
     return `${ctx.use('show')}(${expression(p.positional[0], 'value', this.usage)}${code ? `, ${code}` : ''});`;
   },

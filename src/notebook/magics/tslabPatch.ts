@@ -5,6 +5,7 @@
  * few tslab internals the patch touches, no more.
  */
 import { kernelJupyterModule } from '../kernel';
+import { enableCellSignals } from '../cellSignals';
 import { registerBuiltinMagics } from './builtins';
 import { rewriteCell } from './rewrite';
 
@@ -152,7 +153,7 @@ function liveTslabClasses(): TslabJupyterClasses | null {
 
 /**
  * Turns the magics on: registers the built-in magics and patches tslab so cells go through the
- * rewriter. The scalinglab kernel launcher calls it with the tslab module it starts; in the stock
+ * rewriter, and gives each cell an abort signal that a kernel interrupt aborts (cellSignals.ts). The scalinglab kernel launcher calls it with the tslab module it starts; in the stock
  * tslab kernel, run `installMagics()` in the first cell (again after each kernel restart) and later
  * cells may use %% and % magics. Returns true when the kernel was patched (or already was), false
  * outside a tslab kernel (and then registers nothing).
@@ -161,5 +162,6 @@ export function installMagics(jupyter: TslabJupyterClasses | null = liveTslabCla
   if (!jupyter) return false;
   registerBuiltinMagics();
   patchTslab(jupyter);
+  enableCellSignals(jupyter.JupyterHandlerImpl.prototype);
   return true;
 }
