@@ -70,6 +70,42 @@ async function tryWasm(tf: Tf): Promise<boolean> {
   }
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs a backend's initialisation and then removes exactly the process listeners it added. The wasm
+ * backend's Emscripten module installs `uncaughtException` and `unhandledRejection` listeners that
+ * re-throw, which turns any later unhandled error (in a kernel: in any cell) into an exit with code 7,
+ * whatever handlers the user installed. It adds them once, when its module is instantiated.
+ */
+async function withoutAddedProcessListeners<T>(init: () => Promise<T>): Promise<T> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = PROCESS_EVENTS.map((event) => new Set(emitter.listeners(event)));
+  try {
+    return await init();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const listener of emitter.listeners(event)) {
+        if (!before[i].has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    });
+  }
+}
+
+/** Switches tfjs to backend b; false when it cannot be initialised. */
+async function switchTo(tf: Tf, b: ToyBackend): Promise<boolean> {
+  try {
+    const ok = tf.getBackend() === b || (await withoutAddedProcessListeners(async () => {
+      const set = await tf.setBackend(b);
+      await tf.ready();
+      return set;
+    }));
+    return ok && tf.getBackend() === b;
+  } catch {
+    return false;
+  }
+}
+
 /** Opens the engine on the requested backend, or the best available: tensorflow, wasm, cpu. */
 export async function openEngine(requested: ToyBackend | 'auto' = 'auto'): Promise<Engine> {
   const tf = require('@tensorflow/tfjs') as Tf;
@@ -79,14 +115,7 @@ export async function openEngine(requested: ToyBackend | 'auto' = 'auto'): Promi
   for (const b of order) {
     if (b === 'tensorflow' && !tryNative(tf)) continue;
     if (b === 'wasm' && !(await tryWasm(tf))) continue;
-    let ok = false;
-    try {
-      ok = tf.getBackend() === b || (await tf.setBackend(b));
-      await tf.ready();
-    } catch {
-      ok = false;
-    }
-    if (ok && tf.getBackend() === b) {
+    if (await switchTo(tf, b)) {
       chosen = b;
       break;
     }
