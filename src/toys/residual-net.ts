@@ -5,7 +5,6 @@ import type { Layer } from './residual-layer';
 export type { Layer };
 import type { Rng } from '../util/random';
 
-
 function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
   return rng.fillUniform(new Float32Array(size), -bound, bound);
 }
@@ -44,5 +43,14 @@ export class ResidualNet {
   /** Runs the network on h [B, d] in place, without keeping activations (h becomes the last residual state, before the final rms). */
   forward(h: Float32Array, B: number): void {
     new ResidualStack([this], B, this.engine, false).forward([h]);
+  }
+
+  /** forward() with `tick` awaited after every layer, so that a long pass (the teacher over its pool) can be aborted. */
+  async forwardTicking(h: Float32Array, B: number, tick: () => Promise<void>): Promise<void> {
+    const stack = new ResidualStack([this], B, this.engine, false);
+    for (let k = 0; k < stack.maxDepth; k++) {
+      stack.forward([h], k, k + 1);
+      await tick();
+    }
   }
 }

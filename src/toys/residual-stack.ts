@@ -99,10 +99,13 @@ export class ResidualStack {
     }
   }
 
-  /** hs[i] [B, d] for network i, in place: becomes its last residual state (before the final rms). */
-  forward(hs: Float32Array[]): void {
+  /**
+   * hs[i] [B, d] for network i, in place: becomes its last residual state (before the final rms).
+   * With `from` and `to`, only layers from..to-1 (a long pass can then stop between layers).
+   */
+  forward(hs: Float32Array[], from = 0, to = this.maxDepth): void {
     const { d, H, B, engine } = this;
-    for (let k = 0; k < this.maxDepth; k++) {
+    for (let k = from; k < to; k++) {
       const act = this.active[k];
       const S = act.length;
       const { U, INV, R, SQ, Fcat, Pcat } = this.fwd[k];

@@ -2,6 +2,7 @@ import { Adam } from './adam';
 import type { ToyContext } from './context';
 import type { CurveColumns, ToyCore, ToySpec } from './core';
 import { transpose } from './engine';
+import { f32, f64 } from './memory';
 import { OptionValues, badOption, intOption, numberOption, trainingOptions } from './options';
 import { rmsNormRows } from './rms';
 import { linearFit, logLogSlope } from '../util/stats';
@@ -185,6 +186,8 @@ function timeExponent(o: SoftmaxTimeOptions, curves: CurveColumns<'step' | 'tau'
     }
   }
   const fit = logLogSlope(px, py);
+  const lateFrom = (lo + hi) / 2;
+  const late = logLogSlope(px.filter((t) => t >= lateFrom), py.filter((_, i) => px[i] >= lateFrom));
   const notes: string[] = [];
   const betaStar = Math.sqrt(1 / 3) / o.temperature;
   notes.push(`teacher inverse temperature beta* = 0.577/T = ${betaStar.toFixed(1)} (peaked when beta* >> sqrt(2 ln V) = ${Math.sqrt(2 * Math.log(o.vocab)).toFixed(2)})`);
@@ -205,8 +208,21 @@ function timeExponent(o: SoftmaxTimeOptions, curves: CurveColumns<'step' | 'tau'
     curves,
     points: { x: px, loss: py, xLabel: 'tau' },
     exponent: { value: fit.value, stderr: fit.stderr, ci: fit.ci, expected: 1 / 3, range: [lo, hi] },
+    halfBudget: { value: late.value, stderr: late.stderr },
     notes,
     extra: { regime: exponential ? 'exponential' : 'power-law', powerLawR2: fit.r2, exponentialR2: expFit.r2, finalLoss },
+  };
+}
+
+/** The arrays SoftmaxTeacherStudent allocates, the tfjs operands of its larger product (inputs, output and its copy), the curve. */
+function softmaxTimeMemory(o: SoftmaxTimeOptions): Record<string, number> {
+  const { vocab: V, dim: d, batch: B } = o;
+  return {
+    'teacher and student weights (dim x 2 vocab)': f32(2 * d * V),
+    'student, gradient and Adam state (4 x dim x vocab)': f32(4 * d * V),
+    'logits and their tfjs operands (batch x (2 dim + 4 vocab))': f32(B * d + 2 * d * V + 4 * B * V),
+    'batch and logit gradient (batch x (2 dim + vocab))': f32(B * (2 * d + V)) + f64(2 * V),
+    'loss curve (steps / logEvery)': f64(3 * (o.steps / o.logEvery + 2)),
   };
 }
 
@@ -214,6 +230,8 @@ export const softmaxTimeToy: ToySpec<SoftmaxTimeOptions, SoftmaxTimeExtra> = {
   optionNames: Object.keys(softmaxTimeDefaults),
   resolve: resolveSoftmaxTime,
   totalSteps: (o) => o.steps,
+  memory: softmaxTimeMemory,
+  halfBudget: 'the log-log slope over the logged points in the last half of the fit range (tau from the middle of fitRange to its end), against the slope over the whole range',
   train: trainSoftmaxTime,
   paper: 'L ~ tau^(-1/3) (Liu et al., one-third time scaling; toy 0.337 +/- 0.002)',
 };
