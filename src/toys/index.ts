@@ -18,6 +18,8 @@ export type { ToyResult, ToyResultBase, ShownToyOptions } from './result';
 export type { ToyStability } from './stability';
 export { toyNames } from './registry';
 export { resolveToyOptions } from './resolve';
+export { sweepToy } from './sweep';
+export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-types';
 
 /**
  * Trains a toy that isolates the mechanism behind one universal exponent and fits that exponent
