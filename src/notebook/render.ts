@@ -5,6 +5,7 @@ import { plots } from './figures/index';
 import { cellText, columnsOf, escapeHtml, htmlTable, type Column } from './table';
 import type { FitLike, FrontierLike, RecipesLike, ToyLike } from './shapes';
 import { isDataFrame } from '../data';
+import { sweepFigure, sweepTable, type SweepLike } from './figures/sweep';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -122,6 +123,10 @@ export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle
   if (kind === 'toy') {
     const t = value as ToyLike;
     return chartBundle(plots.toy(t), toyTable(t), summaryOf(t));
+  }
+  if (kind === 'sweep') {
+    const s = value as SweepLike;
+    return chartBundle(sweepFigure(s), sweepTable(s, maxRows), summaryOf(s));
   }
   if (kind === 'paper-check') {
     const pc = value as { rows?: Array<{ quantity: string; ours: number; oursStderr?: number; paper: number; tolerance: number | [number, number]; source: string; passed: boolean }> } & Kinded;
