@@ -10,6 +10,8 @@ the teacher's targets. As in the toy, the batch is drawn from a fixed pool of te
 before the timed steps (the teacher: depth 64, P scaled by 1/sqrt(64)). A step = one batch for every
 student: what the toy's progress counts as depths.length student steps. Prints one JSON line:
 {"steps_per_s": ..., "seconds": ..., "threads": ..., "torch": ...}.
+Debian's PyTorch takes its BLAS from the system (libblas.so.3); bench/toys.ts runs this script with
+OpenBLAS (libopenblas0-pthread) first on the library path, one thread, and says so in its output.
 Written from the description in docs/toys.md#residual-depth (the authors' code is not copied).
 """
 import argparse

@@ -7,6 +7,8 @@ A step: a fresh batch x ~ N(0, I_d), RMS-normalised (no gain, eps = float32 mach
 logits W* x / T, student logits W x (W zero-initialised); loss KL(p_T || p_S) averaged over the batch;
 backward; Adam (0.9, 0.999, 1e-8) at a constant rate. Prints one JSON line:
 {"steps_per_s": ..., "seconds": ..., "threads": ..., "torch": ...}.
+Debian's PyTorch takes its BLAS from the system (libblas.so.3); bench/toys.ts runs this script with
+OpenBLAS (libopenblas0-pthread) first on the library path, one thread, and says so in its output.
 Written from the description in docs/toys.md#softmax-time (the authors' code is not copied).
 """
 import argparse

@@ -118,7 +118,7 @@ async function speedSuperposition(): Promise<void> {
       return;
     }
     const torchRate = (before.steps_per_s + after.steps_per_s) / 2;
-    console.log(`PyTorch ${after.torch} (CPU, ${after.threads} thread(s)): ${before.steps_per_s.toFixed(1)} steps/s before, ${after.steps_per_s.toFixed(1)} after our run,`
+    console.log(`PyTorch ${after.torch} (CPU, ${after.threads} thread(s), ${after.blas}): ${before.steps_per_s.toFixed(1)} steps/s before, ${after.steps_per_s.toFixed(1)} after our run,`
       + ` mean ${torchRate.toFixed(1)} (its speed does not depend on the training state)`);
     console.log(`ratio scalinglab / PyTorch: ${(overall / torchRate).toFixed(2)} over the full run, ${(late / torchRate).toFixed(2)} in the sparse phase,`
       + ` ${(early / torchRate).toFixed(2)} in the dense phase (goal >= 2)`);
