@@ -202,8 +202,7 @@ async function teacherData(o: ResidualDepthOptions, teacher: ResidualNet, ctx: T
 async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Promise<ToyCore<ResidualDepthExtra>> {
   const { engine, rng } = ctx;
   const { dim: d, hidden: H } = o;
-  const teacher = ResidualNet.random(rng, o.teacherDepth, d, H, 1 / Math.sqrt(o.teacherDepth), o.teacher === 'tied', engine);
-  await ctx.tick();
+  const teacher = await ResidualNet.randomTicking(rng, o.teacherDepth, d, H, 1 / Math.sqrt(o.teacherDepth), o.teacher === 'tied', engine, ctx.tick);
   const { pool, test } = await teacherData(o, teacher, ctx);
   let identityLoss = 0;
   for (let i = 0; i < test.x.length; i++) identityLoss += (test.x[i] - test.y[i]) ** 2;

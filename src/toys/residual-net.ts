@@ -9,6 +9,15 @@ function uniformArray(rng: Rng, size: number, bound: number): Float32Array {
   return rng.fillUniform(new Float32Array(size), -bound, bound);
 }
 
+/** One layer, drawn in the order F, c, P. */
+function randomLayer(rng: Rng, d: number, H: number, pScale: number): Layer {
+  const F = uniformArray(rng, d * H, 1 / Math.sqrt(d));
+  const c = uniformArray(rng, H, 1 / Math.sqrt(d));
+  const P = pScale === 0 ? new Float32Array(H * d) : uniformArray(rng, H * d, 1 / Math.sqrt(H));
+  if (pScale !== 0 && pScale !== 1) for (let i = 0; i < P.length; i++) P[i] *= pScale;
+  return { F, c, P };
+}
+
 /**
  * A residual MLP (docs/toys.md#residual-depth): h <- h + relu(rms(h) F + c)^2 P per layer; the output
  * is rms(h). The parameters only: forward and backward are ResidualStack's, which runs several
@@ -20,16 +29,17 @@ export class ResidualNet {
   /** nn.Linear default init U(+-1/sqrt(fan_in)); P scaled by pScale (0 gives the zero-initialised student). */
   static random(rng: Rng, depth: number, d: number, H: number, pScale: number, tied: boolean, engine: Engine): ResidualNet {
     const layers: Layer[] = [];
+    for (let k = 0; k < depth; k++) layers.push(tied && k > 0 ? layers[0] : randomLayer(rng, d, H, pScale));
+    return new ResidualNet(d, H, layers, engine);
+  }
+
+  /** random() with `tick` awaited after every layer drawn (a wide teacher takes a while to draw); the same numbers. */
+  static async randomTicking(rng: Rng, depth: number, d: number, H: number, pScale: number, tied: boolean, engine: Engine,
+    tick: () => Promise<void>): Promise<ResidualNet> {
+    const layers: Layer[] = [];
     for (let k = 0; k < depth; k++) {
-      if (tied && k > 0) {
-        layers.push(layers[0]);
-        continue;
-      }
-      const F = uniformArray(rng, d * H, 1 / Math.sqrt(d));
-      const c = uniformArray(rng, H, 1 / Math.sqrt(d));
-      const P = pScale === 0 ? new Float32Array(H * d) : uniformArray(rng, H * d, 1 / Math.sqrt(H));
-      if (pScale !== 0 && pScale !== 1) for (let i = 0; i < P.length; i++) P[i] *= pScale;
-      layers.push({ F, c, P });
+      layers.push(tied && k > 0 ? layers[0] : randomLayer(rng, d, H, pScale));
+      await tick();
     }
     return new ResidualNet(d, H, layers, engine);
   }

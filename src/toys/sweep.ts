@@ -74,7 +74,9 @@ export async function sweepToy<N extends ToyName>(name: N, options: SweepOptions
   checkOptionKeys(`sweepToy('${name}')`, options, [...commonOptionNames, ...toys[name].optionNames, ...SWEEP_OPTION_NAMES]);
   const started = Date.now();
   const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
-  const { vary, workers: _w, universal: _u, significance: _s, withinSE: _k, onProgress: _p, signal: _sig, ...base } = given;
+  const notShared: readonly string[] = [...SWEEP_OPTION_NAMES, 'onProgress', 'signal'];
+  const base = Object.fromEntries(Object.entries(given).filter(([k]) => !notShared.includes(k)));
+  const vary = given.vary;
   const settings = sweepSettings(name, given);
   const common = resolveCommonOptions(given);
   const grid = sweepGrid(name, vary, base, common.seed);
