@@ -16,7 +16,8 @@ import type { SweepOptions, SweepResult } from './sweep-types';
 import { exponentVerdict } from './sweep-verdict';
 import { resolveToyOptions } from './resolve';
 
-const SWEEP_OPTION_NAMES = ['vary', 'workers', 'universal', 'significance', 'withinSE'] as const;
+/** sweepToy's own options (next to the toy's and the common ones), e.g. for checking a magic's options. */
+export const SWEEP_OPTION_NAMES = ['vary', 'workers', 'universal', 'significance', 'withinSE'] as const;
 
 /** The sweep's own options, checked, with their defaults. */
 interface SweepSettings {
