@@ -5,6 +5,8 @@ src/toys/superposition-model.ts), timed on the CPU.
     /usr/bin/python3 bench/superposition_torch.py --steps 300 --n 1000 --m 100 --batch 256
 
 Prints one JSON line: {"steps_per_s": ..., "seconds": ..., "threads": ..., "torch": ...}.
+Debian's PyTorch takes its BLAS from the system (libblas.so.3); bench/toys.ts runs this script with
+OpenBLAS (libopenblas0-pthread) first on the library path, one thread, and says so in its output.
 Written from the description in docs/toys.md#superposition-width (the authors' code is not copied).
 """
 import argparse

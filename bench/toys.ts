@@ -1,25 +1,28 @@
 /**
- * Benchmark of the toys (issue 7): the exponents at the defaults with their run times, and the speed
- * of the superposition toy (n = 1000, m = 100, batch 256) against the same model and optimizer in
- * PyTorch (bench/superposition_torch.py, Debian python3-torch) on the same machine, in one run.
+ * Benchmark of the toys (issues 7 and 13): each toy's training speed against the same model in PyTorch
+ * on the same machine in the same run (bench/superposition_torch.py, softmax_torch.py,
+ * residual_torch.py; Debian python3-torch, CPU, float32, torch.set_num_threads(1): the wasm backend
+ * runs single-threaded in Node), the speed-up of a sweep on 2 workers against 1, and the exponents at
+ * the defaults with their run times.
  *
- *   npx tsc -p tsconfig.test.json && node build/bench/toys.js [exponents] [speed] [--tied]
+ *   npx tsc -p tsconfig.test.json && node build/bench/toys.js [speed] [sweep] [exponents] [--quick] [--tied]
  *
- * The machine is shared: compare ratios measured within one run, not absolute times across runs.
+ * The machine is shared: compare ratios measured within one run, not absolute times across runs. Each
+ * PyTorch reference runs before and after ours, and the two are averaged, as the load drifts.
  */
-import { spawnSync } from 'child_process';
-import * as path from 'path';
-import * as fs from 'fs';
-import { runToy, ToyResult } from '../src/toys';
+import * as os from 'os';
+import { runToy, sweepToy, ToyResult } from '../src/toys';
 import { openEngine } from '../src/toys/engine';
 import { Rng } from '../src/util/random';
 import type { ToyContext } from '../src/toys/context';
 import { warmupCosine } from '../src/toys/schedule';
 import { featureProbabilities } from '../src/toys/superposition-batch';
 import { SuperpositionModel } from '../src/toys/superposition-model';
+import { againstTorch, runTorch } from './lib/torch';
 
 const args = process.argv.slice(2);
 const want = (k: string) => !args.some((a) => !a.startsWith('--')) || args.includes(k);
+const quick = args.includes('--quick');
 
 function cpuSeconds(): number {
   const u = process.cpuUsage();
@@ -47,27 +50,15 @@ async function exponents(): Promise<void> {
   if (args.includes('--tied')) await exponentRow("residual-depth tied", [-Infinity, Infinity], () => runToy('residual-depth', { teacher: 'tied', seed: 0 }));
 }
 
-interface TorchRun { steps_per_s: number; threads: number; torch: string }
-
-/** Runs bench/superposition_torch.py; returns a message instead when PyTorch is missing or fails. */
-function runTorch(n: number, m: number, B: number): TorchRun | string {
-  const script = path.join(__dirname, '..', '..', 'bench', 'superposition_torch.py');
-  const py = '/usr/bin/python3';
-  if (!fs.existsSync(py) || spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) {
-    return 'PyTorch reference skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)';
-  }
-  const r = spawnSync(py, [script, '--steps', '300', '--n', String(n), '--m', String(m), '--batch', String(B)], { encoding: 'utf8' });
-  if (r.status !== 0) return `PyTorch reference failed: ${r.stderr.trim().split('\n').pop()}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchRun;
-}
-
-async function speed(): Promise<void> {
+/** The superposition toy in detail: dense and sparse phases, achieved GFLOP/s, against PyTorch. */
+async function speedSuperposition(): Promise<void> {
   console.log('== speed: superposition toy, n = 1000, m = 100, batch 256 ==');
   const n = 1000;
   const m = 100;
   const B = 256;
-  const steps = args.includes('--quick') ? 1500 : 4000;
-  const before = runTorch(n, m, B);
+  const steps = quick ? 1500 : 4000;
+  const torchArgs = ['--steps', '300', '--n', String(n), '--m', String(m), '--batch', String(B)];
+  const before = runTorch('superposition_torch.py', torchArgs);
   if (typeof before === 'string') console.log(`  ${before}`);
   const engine = await openEngine('auto');
   try {
@@ -121,23 +112,68 @@ async function speed(): Promise<void> {
       + ` at most ${(3 * 2 * (sumU / steps) * n * m / 1e6).toFixed(1)} MFLOP per step`);
     if (typeof before === 'string') return;
     // PyTorch reference, timed before and after our run (the machine is shared: load drifts)
-    const after = runTorch(n, m, B);
+    const after = runTorch('superposition_torch.py', torchArgs);
     if (typeof after === 'string') {
       console.log(`  ${after}`);
       return;
     }
     const torchRate = (before.steps_per_s + after.steps_per_s) / 2;
-    console.log(`PyTorch ${after.torch} (CPU, ${after.threads} thread(s)): ${before.steps_per_s.toFixed(1)} steps/s before, ${after.steps_per_s.toFixed(1)} after our run,`
+    console.log(`PyTorch ${after.torch} (CPU, ${after.threads} thread(s), ${after.blas}): ${before.steps_per_s.toFixed(1)} steps/s before, ${after.steps_per_s.toFixed(1)} after our run,`
       + ` mean ${torchRate.toFixed(1)} (its speed does not depend on the training state)`);
     console.log(`ratio scalinglab / PyTorch: ${(overall / torchRate).toFixed(2)} over the full run, ${(late / torchRate).toFixed(2)} in the sparse phase,`
-      + ` ${(early / torchRate).toFixed(2)} in the dense phase (goal >= 1)`);
+      + ` ${(early / torchRate).toFixed(2)} in the dense phase (goal >= 2)`);
   } finally {
     await engine.close();
   }
 }
 
+/** softmax-time and residual-depth at their default sizes against the same models in PyTorch. */
+async function speedOthers(): Promise<void> {
+  console.log('== speed: softmax-time (vocab 128, dim 32, batch 1024) and residual-depth (depths 2,4,8,16, dim 16, hidden 64, batch 128) ==');
+  await runToy('softmax-time', { steps: 20 }); // the backend warmed up
+  const softSteps = quick ? 200 : 600;
+  await againstTorch('softmax-time', 'softmax_torch.py', ['--steps', '300'], async () => {
+    const r = await runToy('softmax-time', { steps: softSteps });
+    return softSteps / r.seconds;
+  });
+  // a step trains every depth on one batch; the teacher's pool (8192 pairs here, in both) is set up before the timed steps
+  const resSteps = quick ? 150 : 400;
+  await againstTorch('residual-depth', 'residual_torch.py', ['--steps', '100', '--pool', '8192'], async () => {
+    let started = 0;
+    let firstDone = 0;
+    let lastAt = 0;
+    let lastDone = 0;
+    await runToy('residual-depth', {
+      steps: resSteps, pool: 8192,
+      onProgress: (e) => {
+        if (e.task.includes('teacher')) return;
+        if (!started) { started = performance.now(); firstDone = e.done; }
+        lastAt = performance.now();
+        lastDone = e.done;
+      },
+    });
+    return (lastDone - firstDone) / 4 / ((lastAt - started) / 1000);
+  });
+}
+
+/** The same sweep on 1 and on 2 workers: the speed-up, and that the rows are the same. */
+async function sweepSpeedup(): Promise<void> {
+  const steps = quick ? 300 : 800;
+  console.log(`== sweep: softmax-time, 4 configurations (lr 0.04, 0.08 x temperature 1e-3, 3e-3), ${steps} steps each ==`);
+  const options = { steps, vary: { lr: [0.04, 0.08], temperature: [1e-3, 3e-3] } };
+  const one = await sweepToy('softmax-time', { ...options, workers: 1 });
+  const two = await sweepToy('softmax-time', { ...options, workers: 2 });
+  const same = JSON.stringify(one.rows.map(({ seconds: _s, ...r }) => r)) === JSON.stringify(two.rows.map(({ seconds: _s, ...r }) => r));
+  console.log(`1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: speed-up ${(one.seconds / two.seconds).toFixed(2)} (goal >= 1.8);`
+    + ` rows ${same ? 'identical' : 'DIFFERENT'}; ${os.availableParallelism()} cores`);
+}
+
 (async () => {
-  if (want('speed')) await speed();
+  if (want('speed')) {
+    await speedSuperposition();
+    await speedOthers();
+  }
+  if (want('sweep')) await sweepSpeedup();
   if (want('exponents')) await exponents();
 })().catch((e) => {
   console.error(e);

@@ -10,6 +10,7 @@ import { columnsOf, escapeHtml, htmlTable } from './table';
 import { frontierTable, paperCheckTable, paramsTable, recipesTable, sampleNote, toyTable, type PaperRow } from './resultTables';
 import { checkShape, type FitLike, type FrontierLike, type RecipesLike, type ToyLike } from './shapes';
 import { isDataFrame } from '../data';
+import { sweepFigure, sweepTable, type SweepLike } from './figures/sweep';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -121,6 +122,10 @@ function unboundedBundle(value: unknown, options: ShowOptions): MimeBundle {
   if (kind === 'toy') {
     const t = value as ToyLike;
     return chartBundle(plots.toy(t), toyTable(t), summaryOf(t));
+  }
+  if (kind === 'sweep') {
+    const s = value as SweepLike;
+    return chartBundle(sweepFigure(s), sweepTable(s, maxRows), summaryOf(s));
   }
   if (kind === 'paper-check') {
     const pc = value as { rows?: PaperRow[] } & Kinded;

@@ -19,11 +19,19 @@ export interface ToyExponent {
   range: [number, number];
 }
 
+/** The exponent fitted on the first half of the training budget (see ToySpec.halfBudget), for the stability check. */
+export interface HalfBudgetExponent {
+  value: number;
+  stderr: number;
+}
+
 /** What a toy's training returns; runToy adds the run's bookkeeping (backend, time, options). */
 export interface ToyCore<Extra> {
   curves: CurveColumns;
   points: ToyPoints;
   exponent: ToyExponent;
+  /** The same exponent from half the budget, as ToySpec.halfBudget describes. */
+  halfBudget?: HalfBudgetExponent;
   notes: string[];
   /** The toy's own results, typed per toy; runToy puts them on the result next to the common fields. */
   extra: Extra;
@@ -40,6 +48,14 @@ export interface ToySpec<Options, Extra> {
   resolve(given: Record<string, unknown>): Options;
   /** Steps over the whole run, for progress. */
   totalSteps(options: Options): number;
+  /**
+   * The memory the run will allocate, in bytes per part (parameters, optimizer state, data, work
+   * buffers, tfjs operands), estimated from the options alone: runToy refuses a run above maxMemoryMB
+   * before anything is allocated. Every toy gives one (test/unit/toys.test.ts checks it).
+   */
+  memory?(options: Options): Record<string, number>;
+  /** How the toy's halfBudget exponent is measured, in one sentence for the result and docs/toys.md. */
+  readonly halfBudget?: string;
   train(options: Options, ctx: ToyContext): Promise<ToyCore<Extra>>;
   /** The paper's statement of the exponent, for the summary. */
   readonly paper: string;

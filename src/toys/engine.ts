@@ -18,10 +18,13 @@ export const toyBackends: readonly ToyBackend[] = ['tensorflow', 'wasm', 'cpu'];
 export interface Engine {
   tf: Tf;
   backend: ToyBackend;
-  /** C[M,N] = A[M,K] B[K,N], row-major; tensors are created and disposed inside. */
-  mm(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array;
-  /** Batched products: C[s] = A[s] B[s] for s < S, each A[s] [M,K], B[s] [K,N], stacked row-major. */
-  bmm(a: Float32Array, b: Float32Array, s: number, m: number, k: number, n: number): Float32Array;
+  /**
+   * C[M,N] = A[M,K] B[K,N], row-major; tensors are created and disposed inside. With `out`, C is
+   * written there (read straight from the wasm heap: no new buffer per call) and `out` is returned.
+   */
+  mm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, out?: Float32Array): Float32Array;
+  /** Batched products: C[s] = A[s] B[s] for s < S, each A[s] [M,K], B[s] [K,N], stacked row-major (into `out` when given). */
+  bmm(a: Float32Array, b: Float32Array, s: number, m: number, k: number, n: number, out?: Float32Array): Float32Array;
   /** Number of tfjs tensors alive when the engine was opened. */
   startTensors: number;
   /** Restores the tfjs backend that was active before (if the toy switched it). */
@@ -70,6 +73,42 @@ async function tryWasm(tf: Tf): Promise<boolean> {
   }
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs a backend's initialisation and then removes exactly the process listeners it added. The wasm
+ * backend's Emscripten module installs `uncaughtException` and `unhandledRejection` listeners that
+ * re-throw, which turns any later unhandled error (in a kernel: in any cell) into an exit with code 7,
+ * whatever handlers the user installed. It adds them once, when its module is instantiated.
+ */
+async function withoutAddedProcessListeners<T>(init: () => Promise<T>): Promise<T> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = PROCESS_EVENTS.map((event) => new Set(emitter.listeners(event)));
+  try {
+    return await init();
+  } finally {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const listener of emitter.listeners(event)) {
+        if (!before[i].has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    });
+  }
+}
+
+/** Switches tfjs to backend b; false when it cannot be initialised. */
+async function switchTo(tf: Tf, b: ToyBackend): Promise<boolean> {
+  try {
+    const ok = tf.getBackend() === b || (await withoutAddedProcessListeners(async () => {
+      const set = await tf.setBackend(b);
+      await tf.ready();
+      return set;
+    }));
+    return ok && tf.getBackend() === b;
+  } catch {
+    return false;
+  }
+}
+
 /** Opens the engine on the requested backend, or the best available: tensorflow, wasm, cpu. */
 export async function openEngine(requested: ToyBackend | 'auto' = 'auto'): Promise<Engine> {
   const tf = require('@tensorflow/tfjs') as Tf;
@@ -79,14 +118,7 @@ export async function openEngine(requested: ToyBackend | 'auto' = 'auto'): Promi
   for (const b of order) {
     if (b === 'tensorflow' && !tryNative(tf)) continue;
     if (b === 'wasm' && !(await tryWasm(tf))) continue;
-    let ok = false;
-    try {
-      ok = tf.getBackend() === b || (await tf.setBackend(b));
-      await tf.ready();
-    } catch {
-      ok = false;
-    }
-    if (ok && tf.getBackend() === b) {
+    if (await switchTo(tf, b)) {
       chosen = b;
       break;
     }
@@ -102,13 +134,16 @@ export async function openEngine(requested: ToyBackend | 'auto' = 'auto'): Promi
   }
   const startTensors = tf.memory().numTensors;
   const backend = chosen;
-  const product = (a: Float32Array, b: Float32Array, shapeA: number[], shapeB: number[]): Float32Array => {
+  const heap = tf.backend() as { typedArrayFromHeap?(t: { dataId: object; shape: number[]; dtype: string }): Float32Array };
+  const product = (a: Float32Array, b: Float32Array, shapeA: number[], shapeB: number[], out?: Float32Array): Float32Array => {
     const ta = tf.tensor(a, shapeA, 'float32');
     const tb = tf.tensor(b, shapeB, 'float32');
     let tc: import('@tensorflow/tfjs').Tensor | undefined;
     try {
       tc = tf.matMul(ta as import('@tensorflow/tfjs').Tensor2D, tb as import('@tensorflow/tfjs').Tensor2D);
-      return tc.dataSync() as Float32Array;
+      if (!out) return tc.dataSync() as Float32Array;
+      out.set(backend === 'wasm' && heap.typedArrayFromHeap ? heap.typedArrayFromHeap(tc) : (tc.dataSync() as Float32Array));
+      return out;
     } finally {
       ta.dispose();
       tb.dispose();
@@ -119,15 +154,15 @@ export async function openEngine(requested: ToyBackend | 'auto' = 'auto'): Promi
     tf,
     backend,
     startTensors,
-    mm: (a, b, m, k, n) => product(a, b, [m, k], [k, n]),
+    mm: (a, b, m, k, n, out) => product(a, b, [m, k], [k, n], out),
     // the wasm backend's batched matMul is 4 to 6 times slower than separate products: loop instead
-    bmm: (a, b, s, m, k, n) => {
-      if (s === 1) return product(a, b, [m, k], [k, n]);
-      const out = new Float32Array(s * m * n);
+    bmm: (a, b, s, m, k, n, out) => {
+      if (s === 1) return product(a, b, [m, k], [k, n], out);
+      const c = out ?? new Float32Array(s * m * n);
       for (let q = 0; q < s; q++) {
-        out.set(product(a.subarray(q * m * k, (q + 1) * m * k), b.subarray(q * k * n, (q + 1) * k * n), [m, k], [k, n]), q * m * n);
+        product(a.subarray(q * m * k, (q + 1) * m * k), b.subarray(q * k * n, (q + 1) * k * n), [m, k], [k, n], c.subarray(q * m * n, (q + 1) * m * n));
       }
-      return out;
+      return c;
     },
     async close() {
       if (previous && previous !== tf.getBackend() && tf.findBackend(previous)) {

@@ -10,8 +10,10 @@ export interface CommonToyOptions {
   backend?: ToyBackend | 'auto';
   /** Progress while training (the notebook layer draws a bar from it). */
   onProgress?: ProgressCallback;
-  /** Abort the run: runToy then rejects and frees every tensor. */
+  /** Abort the run: runToy then rejects and frees every tensor. Default: the running notebook cell's signal (src/interrupt.ts), none in a script. */
   signal?: AbortSignal;
+  /** Refuse a run whose estimated memory exceeds this many MB (checked before anything is allocated). Default 2048. */
+  maxMemoryMB?: number;
 }
 
 /** The common options with their defaults filled in. */
@@ -22,7 +24,10 @@ export interface ResolvedCommonOptions {
   signal?: AbortSignal;
 }
 
-export const commonOptionNames = ['seed', 'backend', 'onProgress', 'signal'] as const;
+export const commonOptionNames = ['seed', 'backend', 'onProgress', 'signal', 'maxMemoryMB'] as const;
+
+/** The default memory limit: fits a laptop with room for the kernel and the browser. */
+export const DEFAULT_MAX_MEMORY_MB = 2048;
 
 /** The caller's options merged with a toy's defaults, before they are checked and typed. */
 export type OptionValues = Record<string, unknown>;
@@ -73,20 +78,24 @@ export function trainingOptions(o: OptionValues): TrainingOptions {
   return { steps, batch, lr, logEvery };
 }
 
-/** Fills in seed 0 and backend 'auto' and checks the common options. */
-export function resolveCommonOptions(given: OptionValues): ResolvedCommonOptions {
+/** Fills in seed 0, backend 'auto' and the memory limit, and checks the common options. */
+export function resolveCommonOptions(given: OptionValues): ResolvedCommonOptions & { maxMemoryMB: number } {
   const { seed = 0, backend = 'auto', onProgress, signal } = given;
+  const maxMemoryMB = numberOption({ maxMemoryMB: DEFAULT_MAX_MEMORY_MB, ...given }, 'maxMemoryMB');
   if (typeof seed !== 'number' || !Number.isFinite(seed)) badOption('seed', `must be a number, got ${JSON.stringify(seed)}.`, 'pass e.g. seed: 0.');
   if (backend !== 'auto' && !toyBackends.includes(backend as ToyBackend)) {
     badOption('backend', `must be one of ${toyBackends.join(', ')} or 'auto', got ${JSON.stringify(backend)}.`, 'leave it out to use the best available backend.');
   }
-  if (onProgress !== undefined && typeof onProgress !== 'function') badOption('onProgress', 'must be a function.', 'pass onProgress: (p) => { ... }.');
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    badOption('onProgress', `must be a function, got ${JSON.stringify(onProgress)}.`, 'pass onProgress: progressBar() or (p) => { ... }.');
+  }
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || !('aborted' in signal))) {
     badOption('signal', 'must be an AbortSignal.', 'pass signal: new AbortController().signal.');
   }
   return {
     seed,
     backend: backend as ToyBackend | 'auto',
+    maxMemoryMB,
     ...(onProgress !== undefined ? { onProgress: onProgress as ProgressCallback } : {}),
     ...(signal !== undefined ? { signal: signal as AbortSignal } : {}),
   };

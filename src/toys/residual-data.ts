@@ -3,7 +3,15 @@ import { inverseRms, rmsNormRows } from './rms';
 import type { Rng } from '../util/random';
 
 /** Rows per forward call when a network runs over a whole pool (bounds the activations' memory). */
-const CHUNK = 2048;
+export const CHUNK = 2048;
+
+/**
+ * Rows per teacher forward call: CHUNK, fewer for wide layers so that one layer over one chunk stays
+ * short (about 2^26 multiply-adds: the set-up checks for an abort after each).
+ */
+export function teacherChunk(d: number, H: number): number {
+  return Math.max(1, Math.min(CHUNK, Math.floor(2 ** 26 / (d * H))));
+}
 
 /** rms-normalises each row of h and returns the mean over B x d of (rms(h) - y)^2; g (when given) gets d/dh. */
 export function rmsMse(h: Float32Array, y: Float32Array, B: number, d: number, g: Float32Array | undefined): number {
@@ -30,16 +38,26 @@ export function rmsMse(h: Float32Array, y: Float32Array, B: number, d: number, g
   return loss / (B * d);
 }
 
-/** Teacher inputs rms(x), x ~ N(0, I), and targets rms(teacher(rms(x))). */
-export function teacherPairs(teacher: ResidualNet, rng: Rng, count: number, d: number): { x: Float32Array; y: Float32Array } {
-  const x = rng.fillNormal(new Float32Array(count * d));
-  rmsNormRows(x, count, d);
-  const y = x.slice();
-  for (let s = 0; s < count; s += CHUNK) {
-    const n = Math.min(CHUNK, count - s);
-    teacher.forward(y.subarray(s * d, (s + n) * d), n);
+/**
+ * Teacher inputs rms(x), x ~ N(0, I), and targets rms(teacher(rms(x))). Awaits `tick` after every
+ * layer of every chunk (abort) and reports the rows done after each chunk (progress).
+ */
+export async function teacherPairs(teacher: ResidualNet, rng: Rng, count: number, d: number, tick: () => Promise<void>,
+  onRows: (rows: number) => void): Promise<{ x: Float32Array; y: Float32Array }> {
+  const x = new Float32Array(count * d);
+  const y = new Float32Array(count * d);
+  const chunk = teacherChunk(d, teacher.H);
+  for (let s = 0; s < count; s += chunk) {
+    // the inputs chunk by chunk, in the order one fill of the whole pool would draw them
+    const n = Math.min(chunk, count - s);
+    const xs = rng.fillNormal(x.subarray(s * d, (s + n) * d));
+    rmsNormRows(xs, n, d);
+    const ys = y.subarray(s * d, (s + n) * d);
+    ys.set(xs);
+    await teacher.forwardTicking(ys, n, tick);
+    rmsNormRows(ys, n, d);
+    onRows(s + n);
   }
-  rmsNormRows(y, count, d);
   return { x, y };
 }
 

@@ -2,7 +2,8 @@ import { Adam } from './adam';
 import type { ToyContext } from './context';
 import type { CurveColumns, ToyCore, ToySpec } from './core';
 import { OptionValues, badOption, intListOption, intOption, numberOption, trainingOptions } from './options';
-import { rmsMse, teacherPairs, testLoss } from './residual-data';
+import { f32, f64 } from './memory';
+import { rmsMse, teacherChunk, teacherPairs, testLoss } from './residual-data';
 import { Layer, ResidualNet } from './residual-net';
 import { ResidualStack } from './residual-stack';
 import { Rng } from '../util/random';
@@ -82,6 +83,12 @@ function resolveResidualDepth(given: OptionValues): ResidualDepthOptions {
   return { teacher, depths, teacherDepth, dim, hidden, pool, testSize, steps, batch, lr, lrDepthPower, lrDecayStart, lrDecayTo, logEvery };
 }
 
+/** Teacher inputs and targets, [count, dim] each. */
+interface Pairs {
+  x: Float32Array;
+  y: Float32Array;
+}
+
 /** A student's logged curve: the mean training loss of each logEvery steps, at the step and tau (summed lr) it ends. */
 interface StudentCurve {
   step: number[];
@@ -90,7 +97,7 @@ interface StudentCurve {
 }
 
 /** Copies B random pairs of the pool into x and y. */
-function sampleBatch(pool: { x: Float32Array; y: Float32Array }, poolSize: number, rng: Rng, x: Float32Array, y: Float32Array, B: number, d: number): void {
+function sampleBatch(pool: Pairs, poolSize: number, rng: Rng, x: Float32Array, y: Float32Array, B: number, d: number): void {
   for (let b = 0; b < B; b++) {
     const idx = rng.int(poolSize);
     x.set(pool.x.subarray(idx * d, idx * d + d), b * d);
@@ -112,8 +119,8 @@ function clearGradients(grads: Layer[][]): void {
  * Trains the students (ascending depth) in lockstep on the same batches from the pool, each with Adam
  * at lr / l^lrDepthPower, constant then decaying linearly to lrDecayTo from lrDecayStart x steps.
  */
-async function trainStudents(o: ResidualDepthOptions, students: ResidualNet[], pool: { x: Float32Array; y: Float32Array }, dataRng: Rng, ctx: ToyContext)
-  : Promise<{ curves: StudentCurve[]; tailLoss: number[] }> {
+async function trainStudents(o: ResidualDepthOptions, students: ResidualNet[], pool: Pairs, test: Pairs, dataRng: Rng, ctx: ToyContext)
+  : Promise<{ curves: StudentCurve[]; tailLoss: number[]; halfTest: number[] }> {
   const { dim: d, hidden: H, batch: B } = o;
   const depths = students.map((st) => st.layers.length);
   const S = depths.length;
@@ -133,6 +140,8 @@ async function trainStudents(o: ResidualDepthOptions, students: ResidualNet[], p
   let tailN = 0;
   const curves: StudentCurve[] = depths.map(() => ({ step: [], tau: [], loss: [] }));
   const task = `residual-depth l=${depths.join(',')}`;
+  const half = Math.max(1, Math.floor(o.steps / 2));
+  let halfTest: number[] = [];
   for (let step = 0; step < o.steps; step++) {
     await ctx.tick();
     sampleBatch(pool, o.pool, dataRng, x, y, B, d);
@@ -165,19 +174,36 @@ async function trainStudents(o: ResidualDepthOptions, students: ResidualNet[], p
       }
       windowN = 0;
     }
-    ctx.report((step + 1) * S, losses[S - 1], task);
+    if (step + 1 === half) halfTest = students.map((st) => testLoss(st, test.x, test.y, o.testSize, d));
+    ctx.report(setupSteps(o, o.pool + o.testSize) + (step + 1) * S, losses[S - 1], task);
   }
-  return { curves, tailLoss: Array.from(tailSum, (s) => s / Math.max(1, tailN)) };
+  return { curves, tailLoss: Array.from(tailSum, (s) => s / Math.max(1, tailN)), halfTest };
+}
+
+/**
+ * Progress counts student steps (one student, one batch). The teacher's pairs count as their cost in
+ * student steps: a pair through the teacher's layers, against a batch through a student of the mean
+ * depth, forward and backward (about 3 forwards).
+ */
+function setupSteps(o: ResidualDepthOptions, rows: number): number {
+  const meanDepth = o.depths.reduce((a, b) => a + b, 0) / o.depths.length;
+  return Math.round((rows * o.teacherDepth) / (3 * o.batch * meanDepth));
+}
+
+/** The teacher's pool and test pairs, reported as progress and abortable between layers. */
+async function teacherData(o: ResidualDepthOptions, teacher: ResidualNet, ctx: ToyContext): Promise<{ pool: Pairs; test: Pairs }> {
+  const task = 'residual-depth: teacher pairs';
+  ctx.report(0, undefined, task);
+  const pool = await teacherPairs(teacher, ctx.rng, o.pool, o.dim, ctx.tick, (rows) => ctx.report(setupSteps(o, rows), undefined, task));
+  const test = await teacherPairs(teacher, ctx.rng, o.testSize, o.dim, ctx.tick, (rows) => ctx.report(setupSteps(o, o.pool + rows), undefined, task));
+  return { pool, test };
 }
 
 async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Promise<ToyCore<ResidualDepthExtra>> {
   const { engine, rng } = ctx;
   const { dim: d, hidden: H } = o;
-  const teacher = ResidualNet.random(rng, o.teacherDepth, d, H, 1 / Math.sqrt(o.teacherDepth), o.teacher === 'tied', engine);
-  await ctx.tick();
-  const pool = teacherPairs(teacher, rng, o.pool, d);
-  await ctx.tick();
-  const test = teacherPairs(teacher, rng, o.testSize, d);
+  const teacher = await ResidualNet.randomTicking(rng, o.teacherDepth, d, H, 1 / Math.sqrt(o.teacherDepth), o.teacher === 'tied', engine, ctx.tick);
+  const { pool, test } = await teacherData(o, teacher, ctx);
   let identityLoss = 0;
   for (let i = 0; i < test.x.length; i++) identityLoss += (test.x[i] - test.y[i]) ** 2;
   identityLoss /= test.x.length;
@@ -185,9 +211,10 @@ async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Pro
   const order = o.depths.map((l, i) => [l, i] as [number, number]).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
   const byGiven = o.depths.map((depth) => ResidualNet.random(rng, depth, d, H, 0, false, engine));
   const students = order.map((i) => byGiven[i]);
-  const trained = await trainStudents(o, students, pool, new Rng(rng.nextU32()), ctx);
+  const trained = await trainStudents(o, students, pool, test, new Rng(rng.nextU32()), ctx);
   const curves: CurveColumns<'depth' | 'step' | 'tau' | 'loss'> = { depth: [], step: [], tau: [], loss: [] };
   const finals: number[] = [];
+  const halfFinals: number[] = [];
   const trainLoss: number[] = [];
   for (const gi of o.depths.map((_, i) => i)) {
     const i = order.indexOf(gi);
@@ -199,14 +226,17 @@ async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Pro
       curves.loss.push(rows.loss[r]);
     }
     finals.push(testLoss(students[i], test.x, test.y, o.testSize, d));
+    halfFinals.push(trained.halfTest[i]);
     trainLoss.push(trained.tailLoss[i]);
   }
   const fit = logLogSlope(o.depths, finals);
+  const halfFit = logLogSlope(o.depths, halfFinals);
   const localSlopes = o.depths.slice(1).map((l, i) => -Math.log(finals[i + 1] / finals[i]) / Math.log(l / o.depths[i]));
   return {
     curves,
     points: { x: [...o.depths], loss: finals, xLabel: 'depth' },
     exponent: { value: fit.value, stderr: fit.stderr, ci: fit.ci, expected: o.teacher === 'tied' ? 3 : 1, range: [Math.min(...o.depths), Math.max(...o.depths)] },
+    halfBudget: { value: halfFit.value, stderr: halfFit.stderr },
     notes: depthNotes(o, fit, finals, { identityLoss, localSlopes, trainLoss }),
     extra: { identityLoss, localSlopes, trainLoss },
   };
@@ -240,10 +270,32 @@ function depthNotes(o: ResidualDepthOptions, fit: SlopeFit, finals: number[], ex
   return notes;
 }
 
+/**
+ * The teacher (one layer when tied), its pool and test pairs, the students with their gradients and
+ * Adam state, the lockstep stack's buffers (per student layer: 3 of batch x dim, 4 of batch x hidden,
+ * 4 of dim x hidden), and the teacher's forward over one chunk of the pool.
+ */
+function residualDepthMemory(o: ResidualDepthOptions): Record<string, number> {
+  const { dim: d, hidden: H, batch: B } = o;
+  const layer = 2 * d * H + H;
+  const studentLayers = o.depths.reduce((a, b) => a + b, 0);
+  const chunk = teacherChunk(d, H);
+  return {
+    'teacher layers (teacherDepth x (2 dim x hidden + hidden))': f32((o.teacher === 'tied' ? 1 : o.teacherDepth) * layer),
+    'teacher pairs (pool and testSize, 2 x dim each, and a test copy)': f32((2 * (o.pool + o.testSize) + o.testSize) * d),
+    'students with gradients and Adam state (4 x sum of depths x (2 dim x hidden + hidden))': f32(4 * studentLayers * layer),
+    'lockstep activations (sum of depths x (batch x (3 dim + 4 hidden + 1) + 4 dim x hidden))': f32(studentLayers * (B * (3 * d + 4 * H + 1) + 4 * d * H)),
+    'teacher forward over a chunk of the pool, with tfjs operands': f32(chunk * (3 * d + 3 * H + 1) + 4 * d * H),
+    'loss curves (depths x steps / logEvery)': f64(4 * o.depths.length * (o.steps / o.logEvery + 1)),
+  };
+}
+
 export const residualDepthToy: ToySpec<ResidualDepthOptions, ResidualDepthExtra> = {
   optionNames: Object.keys(residualDepthDefaults),
   resolve: resolveResidualDepth,
-  totalSteps: (o) => o.steps * o.depths.length,
+  totalSteps: (o) => setupSteps(o, o.pool + o.testSize) + o.steps * o.depths.length,
+  memory: residualDepthMemory,
+  halfBudget: 'the log-log slope over the depths of the held-out test loss after half the steps, against the test loss after all steps',
   train: trainResidualDepth,
   paper: 'L ~ 1/l for an independent-layer teacher, steeper (towards l^-3 once converged) for a tied one (Liu et al., inverse depth scaling)',
 };

@@ -16,15 +16,19 @@ interface ForwardBuffers {
   /** the layers' F and P, stacked */
   Fcat: Float32Array;
   Pcat: Float32Array;
+  /** the products' outputs: a = u F [S, B, H] and the update s P [S, B, d] */
+  A: Float32Array;
+  UP: Float32Array;
 }
 
-/** Per layer index: the backward's work buffers (transposes materialised), reused every step. */
-type BackwardBuffers = Record<'G' | 'ST' | 'UT' | 'PT' | 'FT' | 'da', Float32Array>;
+/** Per layer index: the backward's work buffers (transposes materialised) and products' outputs, reused every step. */
+type BackwardBuffers = Record<'G' | 'ST' | 'UT' | 'PT' | 'FT' | 'da' | 'dP' | 'ds' | 'dF' | 'du', Float32Array>;
 
 function forwardBuffers(S: number, B: number, d: number, H: number, keepRelu: boolean): ForwardBuffers {
   return {
     U: new Float32Array(S * B * d), INV: new Float32Array(S * B), R: keepRelu ? new Float32Array(S * B * H) : undefined,
     SQ: new Float32Array(S * B * H), Fcat: new Float32Array(S * d * H), Pcat: new Float32Array(S * H * d),
+    A: new Float32Array(S * B * H), UP: new Float32Array(S * B * d),
   };
 }
 
@@ -33,6 +37,7 @@ function firstNetworks(f: ForwardBuffers, S: number, B: number, d: number, H: nu
   return {
     U: f.U.subarray(0, S * B * d), INV: f.INV.subarray(0, S * B), R: undefined,
     SQ: f.SQ.subarray(0, S * B * H), Fcat: f.Fcat.subarray(0, S * d * H), Pcat: f.Pcat.subarray(0, S * H * d),
+    A: f.A.subarray(0, S * B * H), UP: f.UP.subarray(0, S * B * d),
   };
 }
 
@@ -40,6 +45,7 @@ function backwardBuffers(S: number, B: number, d: number, H: number): BackwardBu
   return {
     G: new Float32Array(S * B * d), ST: new Float32Array(S * H * B), UT: new Float32Array(S * d * B), PT: new Float32Array(S * d * H),
     FT: new Float32Array(S * H * d), da: new Float32Array(S * B * H),
+    dP: new Float32Array(S * H * d), ds: new Float32Array(S * B * H), dF: new Float32Array(S * d * H), du: new Float32Array(S * B * d),
   };
 }
 
@@ -99,13 +105,16 @@ export class ResidualStack {
     }
   }
 
-  /** hs[i] [B, d] for network i, in place: becomes its last residual state (before the final rms). */
-  forward(hs: Float32Array[]): void {
+  /**
+   * hs[i] [B, d] for network i, in place: becomes its last residual state (before the final rms).
+   * With `from` and `to`, only layers from..to-1 (a long pass can then stop between layers).
+   */
+  forward(hs: Float32Array[], from = 0, to = this.maxDepth): void {
     const { d, H, B, engine } = this;
-    for (let k = 0; k < this.maxDepth; k++) {
+    for (let k = from; k < to; k++) {
       const act = this.active[k];
       const S = act.length;
-      const { U, INV, R, SQ, Fcat, Pcat } = this.fwd[k];
+      const { U, INV, R, SQ, Fcat, Pcat, A, UP } = this.fwd[k];
       for (let q = 0; q < S; q++) {
         const h = hs[act[q]];
         const L = this.nets[act[q]].layers[k];
@@ -119,12 +128,12 @@ export class ResidualStack {
           for (let j = 0; j < d; j++) U[uo + o + j] = h[o + j] * inv;
         }
       }
-      const a = engine.bmm(U, Fcat, S, B, d, H);
+      const a = engine.bmm(U, Fcat, S, B, d, H, A);
       for (let q = 0; q < S; q++) {
         const off = q * B * H;
         biasReluSquare(a.subarray(off, off + B * H), this.nets[act[q]].layers[k].c, SQ.subarray(off, off + B * H), R?.subarray(off, off + B * H), B, H);
       }
-      const up = engine.bmm(SQ, Pcat, S, B, H, d);
+      const up = engine.bmm(SQ, Pcat, S, B, H, d, UP);
       for (let q = 0; q < S; q++) {
         const h = hs[act[q]];
         const off = q * B * d;
@@ -144,16 +153,16 @@ export class ResidualStack {
     for (let k = this.maxDepth - 1; k >= 0; k--) {
       const S = this.active[k].length;
       const { R } = this.fwd[k];
-      const { G, ST, UT, PT, FT, da } = this.bwd[k];
+      const { G, ST, UT, PT, FT, da, dP, ds, dF, du } = this.bwd[k];
       this.gatherBackward(k, gs);
       // h_out = h_in + s P:  dP = s^T g,  ds = g P^T
-      const dP = engine.bmm(ST, G, S, H, B, d);
-      const ds = engine.bmm(G, PT, S, B, d, H);
+      engine.bmm(ST, G, S, H, B, d, dP);
+      engine.bmm(G, PT, S, B, d, H, ds);
       // s = relu(a)^2: da = 2 relu(a) ds
       for (let t = 0; t < da.length; t++) da[t] = 2 * R![t] * ds[t];
       // a = u F + c:  dF = u^T da,  du = da F^T
-      const dF = engine.bmm(UT, da, S, d, B, H);
-      const du = engine.bmm(da, FT, S, B, H, d);
+      engine.bmm(UT, da, S, d, B, H, dF);
+      engine.bmm(da, FT, S, B, H, d, du);
       this.scatterBackward(k, gs, grads, dP, dF, du);
     }
   }

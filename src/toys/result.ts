@@ -1,7 +1,9 @@
 import type { DataFrame } from 'danfojs-node';
+import { fmt } from '../util/format';
 import type { ToyBackend } from './engine';
 import type { ToyExponent, ToyPoints } from './core';
 import type { ResolvedToyOptions, ToyName, ToyTypes } from './registry';
+import { ToyStability, stabilityWord } from './stability';
 
 /** The options shown on a result: the resolved ones without the callbacks. */
 export type ShownToyOptions<N extends ToyName = ToyName> = Omit<ResolvedToyOptions<N>, 'onProgress' | 'signal'>;
@@ -15,6 +17,10 @@ export interface ToyResultBase<N extends ToyName> {
   /** The points the exponent was fitted on. */
   points: ToyPoints;
   exponent: ToyExponent;
+  /** c of the fitted power law loss ~ c x^(-exponent): the loss the fit gives at x = 1. */
+  coefficient: number;
+  /** The exponent from half the training budget against the whole (null for a toy that does not measure it). */
+  stability: ToyStability | null;
   /** Where the dense matrix products ran (element-wise work and the optimizer run in plain JS). */
   backend: ToyBackend;
   seconds: number;
@@ -32,13 +38,16 @@ function fixed3(x: number): string {
 }
 
 /** The summary() of a toy result: settings, exponent with its interval, the paper's statement, notes. */
-export function toySummary(r: Pick<ToyResultBase<ToyName>, 'name' | 'points' | 'exponent' | 'backend' | 'seconds' | 'notes'> & { options: object }, paper: string): string {
+export function toySummary(r: Pick<ToyResultBase<ToyName>, 'name' | 'points' | 'exponent' | 'coefficient' | 'stability' | 'backend' | 'seconds' | 'notes'> & { options: object }, paper: string): string {
   const e = r.exponent;
+  const st = r.stability;
   const settings = Object.entries(r.options).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join(', ');
   const lines = [
     `runToy('${r.name}')`,
     `  settings: ${settings}`,
     `  exponent: ${fixed3(e.value)} +/- ${fixed3(e.stderr)} (95% CI ${fixed3(e.ci[0])} to ${fixed3(e.ci[1])}) over ${r.points.xLabel} in [${e.range[0]}, ${e.range[1]}]; expected ${fixed3(e.expected)}`,
+    `  coefficient: ${fmt(r.coefficient)} (loss ~ coefficient x ${r.points.xLabel}^-exponent)`
+      + (st ? `; exponent at half the budget ${fixed3(st.half)} +/- ${fixed3(st.halfStderr)}: ${stabilityWord(st.stable)} (drift ${fixed3(st.drift)})` : ''),
     `  paper: ${paper}`,
     `  backend: ${r.backend}, ${r.seconds.toFixed(1)} s`,
     ...r.notes.map((n) => `  - ${n}`),

@@ -2,6 +2,7 @@ import { Adam } from './adam';
 import type { ToyContext } from './context';
 import type { CurveColumns, ToyCore, ToySpec } from './core';
 import { transpose } from './engine';
+import { f32, f64 } from './memory';
 import { OptionValues, badOption, intOption, numberOption, trainingOptions } from './options';
 import { rmsNormRows } from './rms';
 import { linearFit, logLogSlope } from '../util/stats';
@@ -56,6 +57,12 @@ function resolveSoftmaxTime(given: OptionValues): SoftmaxTimeOptions {
 }
 
 /**
+ * Below this, Math.exp returns exactly 0 (fdlibm's underflow threshold, which V8 implements): the
+ * peaked teacher has most of its terms there, and skipping those calls changes no bit of the result.
+ */
+const EXP_UNDERFLOW = -7.45133219101941108420e+02;
+
+/**
  * Student logits W x^ (W zero-initialised) against the teacher's softmax(W* x^ / T) under KL (same
  * gradient as cross-entropy). Forward: one product x^ [B,d] x [W*^T/T | W^T] [d,2V] (teacher and
  * student together); gradient: x^T [d,B] x (p_S - p_T) [B,V] / B, with x^T materialised.
@@ -76,6 +83,8 @@ class SoftmaxTeacherStudent {
   private readonly diff: Float32Array;
   private readonly pT: Float64Array;
   private readonly eS: Float64Array;
+  /** Teacher and student logits of the last batch, [B, 2V]. */
+  private readonly z: Float32Array;
 
   constructor(o: SoftmaxTimeOptions, private readonly ctx: ToyContext) {
     const V = (this.V = o.vocab);
@@ -94,6 +103,7 @@ class SoftmaxTeacherStudent {
     this.diff = new Float32Array(B * V);
     this.pT = new Float64Array(V);
     this.eS = new Float64Array(V);
+    this.z = new Float32Array(B * 2 * V);
   }
 
   /** Draws a fresh batch and returns the mean KL(teacher || student) on it; withGrad fills diff. */
@@ -104,7 +114,7 @@ class SoftmaxTeacherStudent {
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
     rmsNormRows(x, B, d);
     for (let r = 0; r < d; r++) wcat.set(ws.subarray(r * V, r * V + V), r * V2 + V);
-    const z = this.ctx.engine.mm(x, wcat, B, d, V2);
+    const z = this.ctx.engine.mm(x, wcat, B, d, V2, this.z);
     let kl = 0;
     for (let b = 0; b < B; b++) {
       const o0 = b * V2;
@@ -117,7 +127,8 @@ class SoftmaxTeacherStudent {
       let st = 0;
       let ss = 0;
       for (let c = 0; c < V; c++) {
-        const e = Math.exp(z[o0 + c] - mt);
+        const dt = z[o0 + c] - mt;
+        const e = dt < EXP_UNDERFLOW ? 0 : Math.exp(dt);
         pT[c] = e;
         st += e;
         const es = Math.exp(z[o0 + V + c] - ms);
@@ -127,10 +138,8 @@ class SoftmaxTeacherStudent {
       const lseT = mt + Math.log(st);
       const lseS = ms + Math.log(ss);
       for (let c = 0; c < V; c++) {
-        const p = pT[c] / st;
-        const logpT = z[o0 + c] - lseT;
-        const logpS = z[o0 + V + c] - lseS;
-        if (p > 0) kl += p * (logpT - logpS);
+        const p = pT[c] === 0 ? 0 : pT[c] / st;
+        if (p > 0) kl += p * ((z[o0 + c] - lseT) - (z[o0 + V + c] - lseS));
         if (withGrad) diff[b * V + c] = (eS[c] / ss - p) / B;
       }
     }
@@ -141,7 +150,7 @@ class SoftmaxTeacherStudent {
   update(lr: number): void {
     const { V, d, B } = this;
     transpose(this.x, B, d, this.xt);
-    this.grad.set(this.ctx.engine.mm(this.xt, this.diff, d, B, V));
+    this.ctx.engine.mm(this.xt, this.diff, d, B, V, this.grad);
     this.adam.step(this.ws, this.grad, lr);
   }
 }
@@ -185,6 +194,8 @@ function timeExponent(o: SoftmaxTimeOptions, curves: CurveColumns<'step' | 'tau'
     }
   }
   const fit = logLogSlope(px, py);
+  const lateFrom = (lo + hi) / 2;
+  const late = logLogSlope(px.filter((t) => t >= lateFrom), py.filter((_, i) => px[i] >= lateFrom));
   const notes: string[] = [];
   const betaStar = Math.sqrt(1 / 3) / o.temperature;
   notes.push(`teacher inverse temperature beta* = 0.577/T = ${betaStar.toFixed(1)} (peaked when beta* >> sqrt(2 ln V) = ${Math.sqrt(2 * Math.log(o.vocab)).toFixed(2)})`);
@@ -205,8 +216,21 @@ function timeExponent(o: SoftmaxTimeOptions, curves: CurveColumns<'step' | 'tau'
     curves,
     points: { x: px, loss: py, xLabel: 'tau' },
     exponent: { value: fit.value, stderr: fit.stderr, ci: fit.ci, expected: 1 / 3, range: [lo, hi] },
+    halfBudget: { value: late.value, stderr: late.stderr },
     notes,
     extra: { regime: exponential ? 'exponential' : 'power-law', powerLawR2: fit.r2, exponentialR2: expFit.r2, finalLoss },
+  };
+}
+
+/** The arrays SoftmaxTeacherStudent allocates, the tfjs operands of its larger product (inputs, output and its copy), the curve. */
+function softmaxTimeMemory(o: SoftmaxTimeOptions): Record<string, number> {
+  const { vocab: V, dim: d, batch: B } = o;
+  return {
+    'teacher and student weights (dim x 2 vocab)': f32(2 * d * V),
+    'student, gradient and Adam state (4 x dim x vocab)': f32(4 * d * V),
+    'logits and their tfjs operands (batch x (2 dim + 4 vocab))': f32(B * d + 2 * d * V + 4 * B * V),
+    'batch and logit gradient (batch x (2 dim + vocab))': f32(B * (2 * d + V)) + f64(2 * V),
+    'loss curve (steps / logEvery)': f64(3 * (o.steps / o.logEvery + 2)),
   };
 }
 
@@ -214,6 +238,8 @@ export const softmaxTimeToy: ToySpec<SoftmaxTimeOptions, SoftmaxTimeExtra> = {
   optionNames: Object.keys(softmaxTimeDefaults),
   resolve: resolveSoftmaxTime,
   totalSteps: (o) => o.steps,
+  memory: softmaxTimeMemory,
+  halfBudget: 'the log-log slope over the logged points in the last half of the fit range (tau from the middle of fitRange to its end), against the slope over the whole range',
   train: trainSoftmaxTime,
   paper: 'L ~ tau^(-1/3) (Liu et al., one-third time scaling; toy 0.337 +/- 0.002)',
 };

@@ -1,5 +1,6 @@
 import type { ToyContext } from './context';
 import type { CurveColumns, ToyCore, ToySpec } from './core';
+import { f32, f64 } from './memory';
 import { OptionValues, badOption, intListOption, intOption, numberOption, trainingOptions } from './options';
 import { warmupCosine } from './schedule';
 import { featureProbabilities } from './superposition-batch';
@@ -75,13 +76,18 @@ async function trainSuperpositionWidth(o: SuperpositionWidthOptions, ctx: ToyCon
   const p = featureProbabilities(o.features, o.alpha);
   const curves: CurveColumns<'width' | 'step' | 'tau' | 'loss'> = { width: [], step: [], tau: [], loss: [] };
   const finals: number[] = [];
+  const halfFinals: number[] = [];
   const overlap: number[] = [];
   const represented: number[] = [];
   let done = 0;
+  const tail = Math.max(1, Math.round(o.steps * o.finalFraction));
+  // the final loss at half the budget: the same window, ending at the middle step
+  const half = Math.floor(o.steps / 2);
+  const halfFrom = Math.max(0, half - tail);
   for (const m of o.widths) {
     const model = new SuperpositionModel(o.features, m, o.batch, p, ctx);
-    const tail = Math.max(1, Math.round(o.steps * o.finalFraction));
     let tailSum = 0;
+    let halfSum = 0;
     let tau = 0;
     for (let s = 0; s < o.steps; s++) {
       await ctx.tick();
@@ -95,14 +101,18 @@ async function trainSuperpositionWidth(o: SuperpositionWidthOptions, ctx: ToyCon
       }
       tau += lr;
       if (s >= o.steps - tail) tailSum += loss;
+      if (s >= halfFrom && s < half) halfSum += loss;
       ctx.report(++done, loss, `superposition-width m=${m}`);
     }
     finals.push(tailSum / tail);
+    halfFinals.push(halfSum / Math.max(1, half - halfFrom));
     const met = model.metrics();
     overlap.push(met.overlap);
     represented.push(met.represented);
   }
-  return widthExponent(o, curves, finals, overlap, represented);
+  const core = widthExponent(o, curves, finals, overlap, represented);
+  const halfFit = logLogSlope(o.widths, halfFinals);
+  return { ...core, halfBudget: { value: halfFit.value, stderr: halfFit.stderr } };
 }
 
 /** The exponent over the widths, with notes on the regime. */
@@ -132,10 +142,33 @@ function widthExponent(o: SuperpositionWidthOptions, curves: CurveColumns, final
   };
 }
 
+/**
+ * The widths train one after another, so the peak is the widest one's SuperpositionModel (parameters,
+ * AdamW state, working copies, backward buffers, tfjs operands) with its overlap metrics at the end.
+ * A batch has at most 4 batch + 64 active entries (SparseBatch's start capacity), so at most that many
+ * distinct active features.
+ */
+function superpositionWidthMemory(o: SuperpositionWidthOptions): Record<string, number> {
+  const n = o.features;
+  const m = Math.max(...o.widths);
+  const B = o.batch;
+  const active = Math.min(n, 4 * B + 64);
+  return {
+    'W with its AdamW state, gradient, working copies and tfjs operands (9 x features x width)': f32(9 * n * m),
+    'overlap metrics at the end of a width (5 x features x width)': f32(5 * n * m + 2 * m * m),
+    'rows of the batch\'s active features (4 x features x min(features, 4 batch + 64))': f32(4 * active * n),
+    'outputs and their gradient (2 x batch x features)': f32(2 * B * n),
+    'per-feature vectors and batch buffers (features, batch x width)': f32(8 * n + 3 * B * m + 4 * active) + f64(4 * n),
+    'loss curves (widths x steps / logEvery)': f64(4 * o.widths.length * (o.steps / o.logEvery + 1)),
+  };
+}
+
 export const superpositionWidthToy: ToySpec<SuperpositionWidthOptions, SuperpositionWidthExtra> = {
   optionNames: [...Object.keys(superpositionDefaults), 'gamma'],
   resolve: resolveSuperpositionWidth,
   totalSteps: (o) => o.steps * o.widths.length,
+  memory: superpositionWidthMemory,
+  halfBudget: 'the log-log slope over the widths of the final loss at half the steps (the mean loss over the same finalFraction window, ending at the middle step), against the final loss at all steps',
   train: trainSuperpositionWidth,
   paper: 'L ~ 1/m in strong superposition, m^-(alpha-1) in weak (Liu, Liu, Gore 2025)',
 };

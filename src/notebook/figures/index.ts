@@ -9,12 +9,14 @@ import { residualsFigure } from './residuals';
 import { frontierFigure } from './frontier';
 import { recipesFigure } from './recipes';
 import { toyFigure } from './toy';
+import { sweepFigure } from './sweep';
 
 export { fitFigure, mainVariable } from './fit';
 export { residualsFigure } from './residuals';
 export { frontierFigure } from './frontier';
 export { recipesFigure } from './recipes';
 export { toyFigure } from './toy';
+export { sweepFigure } from './sweep';
 export { ROLE_LABELS, decades } from './axes';
 export { PALETTE, VIRIDIS } from './palette';
 
@@ -25,4 +27,5 @@ export const plots = {
   frontier: frontierFigure,
   recipes: recipesFigure,
   toy: toyFigure,
+  sweep: sweepFigure,
 };

@@ -4,7 +4,7 @@
  */
 import { checkIdentifier, expression, isIdentifier, optionsToCode, parseArgs, tokenize, unquote, valueToCode, type ParsedArgs, type ParsedOption } from './args';
 import { MagicError, hasMagic, helpText, listMagics, magicLabel, registerMagic, type MagicContext, type MagicSpec } from './registry';
-import { COMPARE, FIT_LAW, FIT_UNIVERSAL, FRONTIER, SHOW, checkMagicOptions, toyOptions, type OptionNames } from './options';
+import { COMPARE, FIT_LAW, FIT_UNIVERSAL, FRONTIER, SHOW, checkMagicOptions, sweepOptions, toyOptions, type OptionNames } from './options';
 import { toyNames, type ToyName } from '../../toys/registry';
 import { LAWS } from '../../laws/builtin';
 
@@ -17,6 +17,7 @@ const FIT_OWN = ['law', 'huber', 'lsq', 'progress'];
 const FIT_USAGE = '%fit NAME = DATA [--law universal|chinchilla|kaplan|LAWVAR] [--OPTION VALUE ...]';
 const FRONTIER_USAGE = '%frontier NAME = FIT [--budgets 1e20,1e22,1e24] [--OPTION VALUE ...]';
 const TOY_USAGE = `%toy NAME = ${TOYS.join('|')} [--seed 0] [--OPTION VALUE ...] [--no-progress]`;
+const SWEEP_USAGE = `%sweep NAME = ${TOYS.join('|')} --vary.OPTION v1,v2,... [--vary.OPTION ...] [--workers N] [--OPTION VALUE ...] [--no-progress]`;
 const COMPARE_USAGE = '%compare NAME = DATA --recipe COLUMN [--budgets 1e19,1e21] [--OPTION VALUE ...]';
 const SHOW_USAGE = '%show VALUE [--chart residuals]';
 
@@ -151,24 +152,75 @@ const frontierMagic = callMagic({
   api: 'frontier', one: 'fit', what: 'fit', missing: 'needs a fit.', defaultName: 'front', options: FRONTIER,
 });
 
-const toyMagic: MagicSpec = {
-  name: 'toy', kind: 'line', usage: TOY_USAGE,
+/** The toy a %toy or %sweep line names (bare or quoted), or a MagicError listing the toys. */
+function toyTarget(p: ParsedArgs, magic: string, usage: string): string {
+  const raw = single(p, magic, 'toy name', `needs a toy name: ${TOYS.join(', ')}.`, usage);
+  const toy = /^["']/.test(raw) ? unquote(raw) : raw;
+  if (!TOYS.includes(toy)) throw new MagicError(`unknown toy '${toy}'.`, `known toys: ${TOYS.join(', ')}.`);
+  return toy;
+}
+
+/** What a `%toy`-like magic needs besides its name and help: the API it calls and how its options compile. */
+interface ToyMagic {
+  name: string; usage: string; help: string; examples: string[];
+  /** runToy or sweepToy. */
+  api: string;
+  /** One option's TypeScript. */
+  valueOf(o: ParsedOption, usage: string): string;
+  /** Extra checks of the parsed line (throw a MagicError). */
+  check?(p: ParsedArgs, usage: string): void;
+  /** The options the API takes for this toy (a typo is a MagicError naming it). */
+  options(toy: ToyName): OptionNames;
+}
+
+/** `const NAME = await API("toy", { options, onProgress: progressBar() }); show(NAME);`, the bar unless --no-progress. */
+function toyMagicOf(m: ToyMagic): MagicSpec {
+  return {
+    name: m.name, kind: 'line', usage: m.usage, help: m.help, examples: m.examples,
+    compile(args, _body, ctx) {
+      const p = parseArgs(args, this.usage);
+      const toy = toyTarget(p, `%${m.name}`, this.usage);
+      m.check?.(p, this.usage);
+      checkMagicOptions(`%${m.name}`, p.options, m.options(toy as ToyName), ['progress']);
+      const opts = p.options.filter((o) => o.key.join('.') !== 'progress').map((o) => ({ key: o.key, code: m.valueOf(o, this.usage) }));
+      if (!p.options.some(isNoProgress)) opts.push({ key: ['onProgress'], code: `${ctx.use('progressBar')}()` });
+      // the running cell's signal: a kernel interrupt stops the training (cellSignals.ts)
+      if (!p.options.some((o) => o.key[0] === 'signal')) opts.push({ key: ['signal'], code: `${ctx.use('cellSignal')}()` });
+      const code = optionsToCode(opts);
+      return resultLines(p.name ?? m.name, `await ${ctx.use(m.api)}(${JSON.stringify(toy)}${code ? `, ${code}` : ''})`, ctx);
+    },
+  };
+}
+
+const toyMagic = toyMagicOf({
+  name: 'toy', usage: TOY_USAGE,
   help: 'Trains a toy model (with a progress bar; Kernel → Interrupt stops it) and shows its curves and fitted exponent: await runToy(NAME, options).',
   examples: ['%toy t = softmax-time --seed 0', '%toy w = superposition-width --steps 1000 --no-progress'],
-  compile(args, _body, ctx) {
-    const p = parseArgs(args, this.usage);
-    const raw = single(p, '%toy', 'toy name', `needs a toy name: ${TOYS.join(', ')}.`, this.usage);
-    const toy = /^["']/.test(raw) ? unquote(raw) : raw;
-    if (!TOYS.includes(toy)) throw new MagicError(`unknown toy '${toy}'.`, `known toys: ${TOYS.join(', ')}.`);
-    checkMagicOptions('%toy', p.options, toyOptions(toy as ToyName), ['progress']);
-    const opts = p.options.filter((o) => o.key.join('.') !== 'progress').map((o) => ({ key: o.key, code: valueToCode(o.raw ?? 'true') }));
-    if (!p.options.some(isNoProgress)) opts.push({ key: ['onProgress'], code: `${ctx.use('progressBar')}()` });
-    // the running cell's signal: a kernel interrupt stops the training (cellSignals.ts)
-    if (!p.options.some((o) => o.key[0] === 'signal')) opts.push({ key: ['signal'], code: `${ctx.use('cellSignal')}()` });
-    const code = optionsToCode(opts);
-    return resultLines(p.name ?? 'toy', `await ${ctx.use('runToy')}(${JSON.stringify(toy)}${code ? `, ${code}` : ''})`, ctx);
+  api: 'runToy',
+  options: toyOptions,
+  valueOf: (o) => valueToCode(o.raw ?? 'true'),
+});
+
+/** A --vary.OPTION value as a list: `0.02,0.04` and `[..]` / `(expr)` as they are, a single value wrapped in [ ]. */
+function varyList(o: ParsedOption, usage: string): string {
+  if (o.raw === null || o.raw === 'true') throw new MagicError(`--${o.key.join('.')} needs a list of values, e.g. --${o.key.join('.')} 0.02,0.04,0.08.`, `usage: ${usage}`);
+  const code = valueToCode(o.raw);
+  return /^[[(]/.test(code) ? code : `[${code}]`;
+}
+
+const sweepMagic = toyMagicOf({
+  name: 'sweep', usage: SWEEP_USAGE,
+  help: 'Trains a toy over a grid of options on all cores and shows the exponent per configuration and the verdict: await sweepToy(NAME, { vary, ... }).',
+  examples: ['%sweep s = softmax-time --vary.lr 0.02,0.04,0.08 --vary.temperature 1e-3,3e-3', '%sweep w = superposition-width --vary.alpha 1.2,1.5 --steps 1000 --workers 2'],
+  api: 'sweepToy',
+  options: sweepOptions,
+  valueOf: (o, usage) => (o.key[0] === 'vary' ? varyList(o, usage) : valueToCode(o.raw ?? 'true')),
+  check(p, usage) {
+    if (!p.options.some((o) => o.key[0] === 'vary' && o.key.length === 2)) {
+      throw new MagicError('%sweep needs at least one factor to vary: --vary.OPTION v1,v2,...', `usage: ${usage}`);
+    }
   },
-};
+});
 
 const compareMagic = callMagic({
   name: 'compare', usage: COMPARE_USAGE,
@@ -204,7 +256,7 @@ const helpMagic: MagicSpec = {
 };
 
 /** The built-in magics, in the order %help lists them. */
-export const BUILTIN_MAGICS: readonly MagicSpec[] = [csvMagic, lawMagic, fitMagic, frontierMagic, toyMagic, compareMagic, showMagic, helpMagic];
+export const BUILTIN_MAGICS: readonly MagicSpec[] = [csvMagic, lawMagic, fitMagic, frontierMagic, toyMagic, sweepMagic, compareMagic, showMagic, helpMagic];
 
 /** Registers the built-in magics; a magic of the same name registered before (by a package) is kept. */
 export function registerBuiltinMagics(): void {

@@ -11,6 +11,7 @@ import { EXCLUDE_KEYS } from '../../fit/exclude';
 import { FRONTIER_OPTIONS } from '../../frontier/frontier';
 import { COMPARE_OPTIONS } from '../../recipes/compare';
 import { commonOptionNames } from '../../toys/options';
+import { SWEEP_OPTION_NAMES } from '../../toys/sweep';
 import { toys, type ToyName } from '../../toys/registry';
 import { SHOW_OPTIONS } from '../render';
 import { MagicError } from './registry';
@@ -28,6 +29,12 @@ export const SHOW: OptionNames = { fn: 'show', names: SHOW_OPTIONS };
 /** runToy's options for one toy: the common ones and the toy's own. */
 export function toyOptions(name: ToyName): OptionNames {
   return { fn: `runToy('${name}')`, names: [...commonOptionNames, ...toys[name].optionNames] };
+}
+
+/** sweepToy's options for one toy: runToy's and the sweep's own (vary.OPTION names a toy option). */
+export function sweepOptions(name: ToyName): OptionNames {
+  const run = toyOptions(name);
+  return { fn: `sweepToy('${name}')`, names: [...run.names, ...SWEEP_OPTION_NAMES], nested: { vary: toys[name].optionNames } };
 }
 
 /** checkOptionKeys' verdict on one key, as a MagicError that quotes the option as the user wrote it. */
