@@ -3,6 +3,7 @@
 // consistency with the universal value). References: scipy/numpy run in the test, closed forms by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { roundTo } from '../../src/notebook/compact';
 import { runToy, sweepToy, type SweepResult } from '../../src/toys';
 import { canonicalKey, configurationSeed, sweepGrid } from '../../src/toys/sweep-grid';
 import { exponentVerdict } from '../../src/toys/sweep-verdict';
@@ -112,7 +113,8 @@ test('sweep: the verdict notices a real inhomogeneity (a flat target among peake
   const fig = bundle[PLOTLY_MIME] as { data: Array<Record<string, any>>; layout: Record<string, any> };
   const points = fig.data.filter((t) => t.error_y);
   assert.equal(points.length, 1, 'one exponent series with CI bars');
-  assert.deepEqual(points[0].error_y.array, s.rows.map((r) => r.exponent.ci[1] - r.exponent.value));
+  // the chart stores what a screen shows: 4 significant digits (notebook/compact.ts)
+  assert.deepEqual(points[0].error_y.array, s.rows.map((r) => roundTo(r.exponent.ci[1] - r.exponent.value, 4)));
   assert.ok(fig.data.some((t) => t.fill === 'toself' && t.yaxis === 'y'), 'the universal value as a band on the exponent panel');
   assert.ok(fig.data.some((t) => t.yaxis === 'y2' && t.y.length === 3), 'the coefficients on the second panel');
   assert.equal(fig.layout.xaxis.title.text, 'temperature');
@@ -172,14 +174,15 @@ test('sweep: unknown or empty factors, and bad values, give a ScalingLabError na
   await assert.rejects(sweepToy('no-such-toy' as 'softmax-time', { vary: { lr: [1] } }), /unknown toy 'no-such-toy'[\s\S]*softmax-time/);
 });
 
-test('%sweep compiles to await sweepToy(NAME, { vary, ..., onProgress: progressBar() }) and show', () => {
+test('%sweep compiles to await sweepToy(NAME, { vary, ..., onProgress: progressBar(), signal: cellSignal() }) and show', () => {
   registerBuiltinMagics();
   assert.equal(rewriteCell('%sweep s = softmax-time --vary.lr 0.02,0.04,0.08 --vary.temperature 1e-3,3e-3'),
-    "import { progressBar as scalinglab_progressBar, sweepToy as scalinglab_sweepToy, show as scalinglab_show } from 'scalinglab'; "
-    + 'const s = await scalinglab_sweepToy("softmax-time", { vary: { lr: [0.02, 0.04, 0.08], temperature: [1e-3, 3e-3] }, onProgress: scalinglab_progressBar() }); scalinglab_show(s);');
+    "import { progressBar as scalinglab_progressBar, cellSignal as scalinglab_cellSignal, sweepToy as scalinglab_sweepToy, show as scalinglab_show } from 'scalinglab'; "
+    + 'const s = await scalinglab_sweepToy("softmax-time", { vary: { lr: [0.02, 0.04, 0.08], temperature: [1e-3, 3e-3] }, onProgress: scalinglab_progressBar(), signal: scalinglab_cellSignal() }); scalinglab_show(s);');
+  assert.throws(() => rewriteCell('%sweep s = softmax-time --vary.lrr 0.02,0.04'), /unknown option --vary\.lrr/);
   // a single value becomes a list; fixed options and workers pass through; --no-progress drops the bar
   assert.match(rewriteCell('%sweep w = superposition-width --vary.regime weak,strong --vary.alpha 1.5 --steps 500 --workers 2 --no-progress')!,
-    /sweepToy\("superposition-width", \{ vary: \{ regime: \["weak", "strong"\], alpha: \[1\.5\] \}, steps: 500, workers: 2 \}\)/);
+    /sweepToy\("superposition-width", \{ vary: \{ regime: \["weak", "strong"\], alpha: \[1\.5\] \}, steps: 500, workers: 2, signal: scalinglab_cellSignal\(\) \}\)/);
   assert.throws(() => rewriteCell('%sweep s = softmax-time --steps 10'), /needs at least one factor to vary/);
   assert.throws(() => rewriteCell('%sweep s = no-such-toy --vary.lr 1,2'), /unknown toy 'no-such-toy'/);
   assert.throws(() => rewriteCell('%sweep s = softmax-time --vary.lr'), /needs a list of values/);
