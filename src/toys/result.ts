@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import type { ToyBackend } from './engine';
 import type { ToyExponent, ToyPoints } from './core';
 import type { ResolvedToyOptions, ToyName, ToyTypes } from './registry';
