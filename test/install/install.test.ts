@@ -56,8 +56,9 @@ function readmeRecipe(): { commands: string[]; example: string; kernelCommands: 
 }
 
 /** git clone of the current commit into dir, then npm pack there: the tarball's path. */
-function packFreshClone(dir: string): string {
+function packFreshClone(dir: string, t: { diagnostic(message: string): void }): string {
   const head = run('git', ['rev-parse', 'HEAD'], ROOT).trim();
+  if (run('git', ['status', '--porcelain', '--untracked-files=no'], ROOT).trim()) t.diagnostic(`uncommitted changes are not tested: the clone is of ${head}`);
   const clone = path.join(dir, 'clone');
   run('git', ['clone', '--quiet', '--no-checkout', ROOT, clone], dir);
   run('git', ['checkout', '--quiet', head], clone);
@@ -186,7 +187,7 @@ function otherNode(dir: string): string | null {
 
 test('a fresh clone packs, and the README\'s commands install it into an empty project with no overrides, type-check its example (--strict, no skipLibCheck) and run it, on Node 20 and 22; its kernel commands and its way to danfo DataFrames work too', { timeout: 600_000 }, (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scalinglab-install-'));
-  const tarball = packFreshClone(dir);
+  const tarball = packFreshClone(dir, t);
   const app = path.join(dir, 'app');
   checkExample(app, followReadme(app, tarball, ENV));
   checkInstalledTree(app);
