@@ -36,11 +36,12 @@ function loadDanfo(): DanfoModule | null {
 
 /**
  * Builds a table from columns, keeping the column order given: a danfo DataFrame where danfojs-node
- * is installed, otherwise a ColumnTable with the same `DataFrame` interface.
+ * is installed, otherwise a ColumnTable with the same `DataFrame` interface. The type argument names
+ * the table type to see it as, unchecked: `toDataFrame<import('danfojs-node').DataFrame>(columns)`.
  */
-export function toDataFrame(columns: Columns): DataFrame {
+export function toDataFrame<T extends DataFrame = DataFrame>(columns: Columns): T {
   const dfd = loadDanfo();
-  return dfd ? new dfd.DataFrame(columns as Record<string, unknown[]>) : new ColumnTable(columns);
+  return (dfd ? new dfd.DataFrame(columns as Record<string, unknown[]>) : new ColumnTable(columns)) as T;
 }
 
 /** True for a danfo DataFrame or a ColumnTable (checked by shape, so a second danfo copy also counts). */

@@ -51,9 +51,10 @@ test('a ColumnTable names a missing column and lists the ones it has', () => {
 test('a danfo DataFrame has the DataFrame interface of our typings, and toDataFrame gives one where danfo is installed', () => {
   const df: DataFrame = new dfd.DataFrame({ a: [1, 2] }); // compiles only while danfo's DataFrame has the interface
   assert.deepEqual(dataFrameColumns(df), { a: [1, 2] });
-  const made = toDataFrame({ a: [1, 2] });
+  const made = toDataFrame<dfd.DataFrame>({ a: [1, 2] });
   assert.ok(made instanceof dfd.DataFrame);
   assert.ok(!(made instanceof ColumnTable));
+  assert.equal(made.column('a').mean(), 1.5, 'danfo\'s API, type-checked');
 });
 
 test('a loader given danfo\'s DataFrame type gives danfo\'s API (type-checked) with meta', () => {
