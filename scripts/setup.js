@@ -11,8 +11,9 @@ const { spawnSync, spawn } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
-const mode = args.includes('--start') ? 'start' : args.includes('--test') ? 'test' : args.includes('--notebooks') ? 'notebooks' : args.includes('--bench') ? 'bench' : 'setup';
-const passThrough = args.filter((a) => a !== '--start' && a !== '--test' && a !== '--notebooks' && a !== '--bench');
+const MODES = ['start', 'test', 'notebooks', 'bench', 'prepare'];
+const mode = MODES.find((m) => args.includes(`--${m}`)) ?? 'setup';
+const passThrough = args.filter((a) => !MODES.some((m) => a === `--${m}`));
 
 const DEBIAN_JUPYTER = ['jupyter-notebook', 'python3-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-jupyter-kernel-test'];
 const DEBIAN_BROWSER = ['chromium'];
@@ -175,7 +176,19 @@ function runBenches() {
   process.exit(failed ? 1 : 0);
 }
 
+// `prepare` (npm runs it for `npm pack`, `npm install` from git or a folder, and after `npm ci`):
+// builds dist/ with the project's TypeScript. A fresh clone packed before any install has none: the
+// locked dependencies are installed first, without scripts (this one would run again inside).
+function prepare() {
+  if (!fs.existsSync(path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'))) {
+    log('installing the build dependencies (npm ci --ignore-scripts) ...');
+    run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
+  }
+  ensureBuild();
+}
+
 function main() {
+  if (mode === 'prepare') return prepare();
   ensureNodeModules();
   ensureBuild();
   if (mode === 'setup') return;

@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from './frame';
 import { attachDisplay } from '../display-hook';
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { fmt } from '../util/format';

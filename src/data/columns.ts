@@ -1,5 +1,5 @@
 import { ScalingLabError } from '../errors';
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from './frame';
 import { type Columns, isDataFrame, dataFrameColumns } from './frame';
 import { readCSV } from './csv';
 import type { Role } from '../data/roles';

@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import { join, resolve } from 'path';
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from './frame';
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { readCSV } from './csv';
 import { type Columns, toDataFrame } from './frame';
@@ -17,8 +17,15 @@ export interface DatasetMeta {
   notes?: string;
 }
 
-/** A DataFrame with its provenance. */
-export type Dataset = DataFrame & { meta: DatasetMeta };
+/**
+ * A table with its provenance: a danfo DataFrame, or a ColumnTable without danfojs-node (see DataFrame).
+ * A loader's type argument names the table type to see it as, unchecked (as in querySelector<E>):
+ * `datasets.chinchilla<import('danfojs-node').DataFrame>()` gives danfo's whole API and `meta`.
+ */
+export type Dataset<T extends DataFrame = DataFrame> = T & { readonly meta: DatasetMeta };
+
+/** A data set loaded with `{ as: 'columns' }`: plain arrays, with the same `meta`. */
+export type DatasetColumns = Columns & { readonly meta: DatasetMeta };
 
 /** Options of every loader. */
 export interface DatasetOptions {
@@ -38,14 +45,12 @@ function load(file: string): Columns {
   return readCSV(join(dataDir(), file));
 }
 
-function finish(columns: Columns, meta: Omit<DatasetMeta, 'rows'>, options: DatasetOptions | undefined, fn: string): any {
+function finish(columns: Columns, meta: Omit<DatasetMeta, 'rows'>, options: DatasetOptions | undefined, fn: string): Dataset | DatasetColumns {
   checkOptionKeys(`datasets.${fn}`, options, ['as']);
   const rows = Object.values(columns)[0]?.length ?? 0;
   const full: DatasetMeta = { ...meta, rows };
-  if (options?.as === 'columns') return Object.defineProperty(columns, 'meta', { value: full, enumerable: false });
-  const df = toDataFrame(columns) as Dataset;
-  Object.defineProperty(df, 'meta', { value: full, enumerable: false });
-  return df;
+  const table = options?.as === 'columns' ? columns : toDataFrame(columns);
+  return Object.defineProperty(table, 'meta', { value: full, enumerable: false }) as Dataset | DatasetColumns;
 }
 
 function pick(src: Columns, rename: Record<string, string>): Columns {
@@ -61,9 +66,9 @@ const CHIN_SOURCE = 'Hoffmann et al. 2022 (Chinchilla), Fig. 4, as extracted by 
  * params, flops, loss, tokens (= flops / (6 params)), width (d_model), depth (n_layers).
  * Width/depth from Chinchilla Table A9 as mapped by Liu, Kangaslahti, Liu, Gore 2026 (DepthScaling).
  */
-function chinchilla(options?: DatasetOptions & { as?: 'dataframe' }): Dataset;
-function chinchilla(options: { as: 'columns' }): Columns & { meta: DatasetMeta };
-function chinchilla(options?: DatasetOptions): any {
+function chinchilla<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
+function chinchilla(options: { as: 'columns' }): DatasetColumns;
+function chinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('chinchilla_width_depth.csv');
   const cols = pick(src, { model_size: 'params', FLOP: 'flops', loss: 'loss', num_tokens: 'tokens', d_model: 'width', n_layers: 'depth' });
   return finish(cols, {
@@ -80,7 +85,9 @@ function chinchilla(options?: DatasetOptions): any {
  * ('Training FLOP'), loss, and tokens = flops / (6 params) as in Epoch's replication; the SVG columns
  * x, y, color, hex_color are kept.
  */
-function epochChinchilla(options?: DatasetOptions): any {
+function epochChinchilla<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
+function epochChinchilla(options: { as: 'columns' }): DatasetColumns;
+function epochChinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('epoch_chinchilla_extracted.csv');
   const params = src['Model Size'] as number[];
   const flops = src['Training FLOP'] as number[];
@@ -101,7 +108,9 @@ function epochChinchilla(options?: DatasetOptions): any {
  * Gadre et al. 2024 width x depth x heads x warm-up grid (`gadre2024_width_depth_grid.csv`):
  * width (d_model), depth (n_layers), n_heads, head_dim, lr, wd, global_bs, tokens, warmup, cooldown_end_lr, loss.
  */
-function gadreWidthDepth(options?: DatasetOptions): any {
+function gadreWidthDepth<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
+function gadreWidthDepth(options: { as: 'columns' }): DatasetColumns;
+function gadreWidthDepth(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('gadre2024_width_depth_grid.csv');
   const cols = pick(src, { d_model: 'width', n_layers: 'depth', n_heads: 'n_heads', 'head_dim?': 'head_dim', lr: 'lr', wd: 'wd', global_bs: 'global_bs', tokens: 'tokens', warmup: 'warmup', cooldown_end_lr: 'cooldown_end_lr', loss: 'loss' });
   return finish(cols, {
@@ -111,12 +120,17 @@ function gadreWidthDepth(options?: DatasetOptions): any {
   }, options, 'gadreWidthDepth');
 }
 
+/** Which Porian et al. table: every isoFLOP point, or the per-budget optimal pairs. */
+type PorianTable = 'isoflop' | 'optimal';
+
 /**
  * Porian et al. 2024 recipes: isoFLOP points (`porian2024_isoflop_points.csv`: recipe, dataset, hparams,
  * warmup, decay, param_count, loss_split, flops, params, tokens, loss), or with `table: 'optimal'` the
  * per-budget optimal pairs (`porian2024_optimal_pairs.csv`). `recipe` is the source's `setting` column.
  */
-function porianRecipes(options?: DatasetOptions & { table?: 'isoflop' | 'optimal' }): any {
+function porianRecipes<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe'; table?: PorianTable }): Dataset<T>;
+function porianRecipes(options: { as: 'columns'; table?: PorianTable }): DatasetColumns;
+function porianRecipes(options?: DatasetOptions & { table?: PorianTable }): Dataset | DatasetColumns {
   checkOptionKeys('datasets.porianRecipes', options, ['as', 'table']);
   const optimal = options?.table === 'optimal';
   const file = optimal ? 'porian2024_optimal_pairs.csv' : 'porian2024_isoflop_points.csv';
@@ -136,7 +150,9 @@ function porianRecipes(options?: DatasetOptions & { table?: 'isoflop' | 'optimal
  * OPT training trajectories (`opt_training_trajectories.csv`, Choshen et al. 2025, IBM/ColPret):
  * model, size (e.g. '125m'), params, steps, tokens (10^num_token), flops (10^flops), ppl, loss = ln(ppl).
  */
-function optTrajectories(options?: DatasetOptions): any {
+function optTrajectories<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
+function optTrajectories(options: { as: 'columns' }): DatasetColumns;
+function optTrajectories(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('opt_training_trajectories.csv');
   const size = src.model_size as string[];
   const mult: Record<string, number> = { m: 1e6, b: 1e9 };
@@ -157,7 +173,9 @@ function optTrajectories(options?: DatasetOptions): any {
 }
 
 /** GPT-2 124M to 1558M on OpenWebText (`gpt2_openwebtext_losses.csv`, nanoGPT README): model, params, train_loss, loss (validation). */
-function gpt2(options?: DatasetOptions): any {
+function gpt2<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
+function gpt2(options: { as: 'columns' }): DatasetColumns;
+function gpt2(options?: DatasetOptions): Dataset | DatasetColumns {
   const src = load('gpt2_openwebtext_losses.csv');
   const cols = pick(src, { model: 'model', params: 'params', owt_train_loss: 'train_loss', owt_val_loss: 'loss', source: 'source' });
   return finish(cols, {
@@ -166,5 +184,8 @@ function gpt2(options?: DatasetOptions): any {
   }, options, 'gpt2');
 }
 
-/** The shipped real data sets (see data/README.md for attribution). Each loader returns a DataFrame with `meta`. */
+/**
+ * The shipped real data sets (see data/README.md for attribution). Each loader returns a Dataset (a
+ * DataFrame with `meta`), or with `{ as: 'columns' }` plain arrays with `meta`.
+ */
 export const datasets = { chinchilla, epochChinchilla, gadreWidthDepth, porianRecipes, optTrajectories, gpt2 };

@@ -1,5 +1,6 @@
 export { toDataFrame, isDataFrame } from './frame';
-export type { Columns } from './frame';
+export type { Columns, DataFrame } from './frame';
+export { ColumnTable } from './columnTable';
 export { datasets } from './datasets';
 export type { Dataset, DatasetMeta, DatasetOptions } from './datasets';
 export { parseCSV, readCSV } from './csv';

@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import { toDataFrame } from '../data/frame';
 import { fmt } from '../util/format';
 import { levelText } from './inference';

@@ -1,5 +1,5 @@
 import { fmt } from '../util/format';
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import { attachDisplay } from '../display-hook';
 import { ScalingLabError } from '../errors';
 import { toDataFrame } from '../data/frame';

@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 
 /**
  * The result types shared by fitting, frontier, recipes and the notebook layer. Fits follow lmfit:

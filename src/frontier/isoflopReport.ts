@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import { toDataFrame } from '../data/frame';
 import type { PowerLawFit } from '../fit/powerLaw';
 import { levelText } from '../fit/inference';

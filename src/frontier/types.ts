@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 
 /** One point of the compute-optimal frontier: the best model at one budget. */
 export interface FrontierRow {

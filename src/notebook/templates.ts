@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data';
 import { toDataFrame, parseCSV, type Columns } from '../data';
 import { ScalingLabError } from '../errors';
 

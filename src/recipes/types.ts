@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import type { FitResult, Objective } from '../fit/types';
 import type { Budgets } from '../frontier/budgets';
 import type { FrontierResult } from '../frontier/types';

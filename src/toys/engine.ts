@@ -2,7 +2,8 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { ScalingLabError } from '../errors';
 
-type Tf = typeof import('@tensorflow/tfjs');
+// tfjs-core's typings: the whole of tfjs's (tfjs-layers) do not compile under --strict without skipLibCheck, and Engine is in the public typings.
+type Tf = typeof import('@tensorflow/tfjs-core');
 
 /** Where the dense matrix products of a toy ran. */
 export type ToyBackend = 'tensorflow' | 'wasm' | 'cpu';

@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import { fmt } from '../util/format';
 import type { ToyBackend } from './engine';
 import type { ToyExponent, ToyPoints } from './core';

@@ -1,4 +1,4 @@
-import type { DataFrame } from 'danfojs-node';
+import type { DataFrame } from '../data/frame';
 import type { ToyBackend } from './engine';
 import type { ToyOptions, ToyName, ToyTypes } from './registry';
 import type { ShownToyOptions } from './result';

@@ -14,7 +14,7 @@ import { ScalingLabError } from '../../src/errors';
 import { Rng } from '../../src/util/random';
 import { logLogSlope } from '../../src/util/stats';
 
-type Tf = typeof import('@tensorflow/tfjs');
+type Tf = typeof import('@tensorflow/tfjs-core');
 
 /** Largest |hand - autodiff| over the largest |autodiff|: the gradients agree below 1e-4 (float32 sums of a few hundred terms). */
 function relativeError(hand: Float32Array, auto: Float32Array): number {
