@@ -62,7 +62,7 @@ async function speedSuperposition(): Promise<void> {
   if (typeof before === 'string') console.log(`  ${before}`);
   const engine = await openEngine('auto');
   try {
-    const ctx: ToyContext = { engine, rng: new Rng(0), report: () => undefined, tick: async () => undefined };
+    const ctx: ToyContext = { engine, seed: 0, rng: new Rng(0), report: () => undefined, tick: async () => undefined, stepsToTrain: (s: number) => s };
     const model = new SuperpositionModel(n, m, B, featureProbabilities(n, 1.5), ctx);
     // as in the PyTorch script: 20 untimed warm-up steps (JIT, wasm start-up), then the timed steps
     const warmup = 20;

@@ -5,12 +5,21 @@ import { ScalingLabError } from '../errors';
 /** What each toy's training function gets. */
 export interface ToyContext {
   engine: Engine;
+  /** The run's seed (the `rng` below is seeded with it); streams of their own are derivedSeed(seed, key). */
+  seed: number;
   rng: Rng;
   signal?: AbortSignal;
   /** Progress: done steps (over the whole sweep), current loss, task label. */
   report(done: number, loss?: number, task?: string): void;
   /** Call once per step: checks for an abort and yields to the event loop every ~50 ms. */
   tick(): Promise<void>;
+  /** The number of steps to train of a run planned for `steps` (fewer with the option stopAfter). */
+  stepsToTrain(steps: number): number;
+}
+
+/** ToyContext.stepsToTrain for a run with the common option stopAfter (undefined: all steps). */
+export function stepsToTrain(stopAfter: number | undefined): (steps: number) => number {
+  return (steps) => (stopAfter === undefined ? steps : Math.min(steps, stopAfter));
 }
 
 export function makeTick(signal: AbortSignal | undefined): () => Promise<void> {

@@ -54,6 +54,8 @@ export interface ToySpec<Options, Extra> {
    * before anything is allocated. Every toy gives one (test/unit/toys.test.ts checks it).
    */
   memory?(options: Options): Record<string, number>;
+  /** True when the training loop honours the common option stopAfter (ToyContext.stepsToTrain). */
+  readonly stopsAfter?: boolean;
   /** How the toy's halfBudget exponent is measured, in one sentence for the result and docs/toys.md. */
   readonly halfBudget?: string;
   train(options: Options, ctx: ToyContext): Promise<ToyCore<Extra>>;

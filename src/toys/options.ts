@@ -14,6 +14,12 @@ export interface CommonToyOptions {
   signal?: AbortSignal;
   /** Refuse a run whose estimated memory exceeds this many MB (checked before anything is allocated). Default 2048. */
   maxMemoryMB?: number;
+  /**
+   * Train only the first `stopAfter` steps of the run the other options describe (its schedules still
+   * planned for all `steps`), so the start of a long run can be re-run and compared bit for bit with a
+   * recorded one (src/toys/recorded.ts). The fits are then of the partial curves. Default: all steps.
+   */
+  stopAfter?: number;
 }
 
 /** The common options with their defaults filled in. */
@@ -22,9 +28,10 @@ export interface ResolvedCommonOptions {
   backend: ToyBackend | 'auto';
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
+  stopAfter?: number;
 }
 
-export const commonOptionNames = ['seed', 'backend', 'onProgress', 'signal', 'maxMemoryMB'] as const;
+export const commonOptionNames = ['seed', 'backend', 'onProgress', 'signal', 'maxMemoryMB', 'stopAfter'] as const;
 
 /** The default memory limit: fits a laptop with room for the kernel and the browser. */
 export const DEFAULT_MAX_MEMORY_MB = 2048;
@@ -80,7 +87,8 @@ export function trainingOptions(o: OptionValues): TrainingOptions {
 
 /** Fills in seed 0, backend 'auto' and the memory limit, and checks the common options. */
 export function resolveCommonOptions(given: OptionValues): ResolvedCommonOptions & { maxMemoryMB: number } {
-  const { seed = 0, backend = 'auto', onProgress, signal } = given;
+  const { seed = 0, backend = 'auto', onProgress, signal, stopAfter } = given;
+  if (stopAfter !== undefined) intOption(given, 'stopAfter', 1);
   const maxMemoryMB = numberOption({ maxMemoryMB: DEFAULT_MAX_MEMORY_MB, ...given }, 'maxMemoryMB');
   if (typeof seed !== 'number' || !Number.isFinite(seed)) badOption('seed', `must be a number, got ${JSON.stringify(seed)}.`, 'pass e.g. seed: 0.');
   if (backend !== 'auto' && !toyBackends.includes(backend as ToyBackend)) {
@@ -98,5 +106,6 @@ export function resolveCommonOptions(given: OptionValues): ResolvedCommonOptions
     maxMemoryMB,
     ...(onProgress !== undefined ? { onProgress: onProgress as ProgressCallback } : {}),
     ...(signal !== undefined ? { signal: signal as AbortSignal } : {}),
+    ...(stopAfter !== undefined ? { stopAfter: stopAfter as number } : {}),
   };
 }

@@ -142,7 +142,7 @@ async function trainStudents(o: ResidualDepthOptions, students: ResidualNet[], p
   const task = `residual-depth l=${depths.join(',')}`;
   const half = Math.max(1, Math.floor(o.steps / 2));
   let halfTest: number[] = [];
-  for (let step = 0; step < o.steps; step++) {
+  for (let step = 0, last = ctx.stepsToTrain(o.steps); step < last; step++) {
     await ctx.tick();
     sampleBatch(pool, o.pool, dataRng, x, y, B, d);
     for (const h of hs) h.set(x);
@@ -291,6 +291,7 @@ function residualDepthMemory(o: ResidualDepthOptions): Record<string, number> {
 }
 
 export const residualDepthToy: ToySpec<ResidualDepthOptions, ResidualDepthExtra> = {
+  stopsAfter: true,
   optionNames: Object.keys(residualDepthDefaults),
   resolve: resolveResidualDepth,
   totalSteps: (o) => setupSteps(o, o.pool + o.testSize) + o.steps * o.depths.length,

@@ -15,8 +15,11 @@ export function resolveToyOptions<N extends ToyName>(name: N, options: ToyOption
   checkOptionKeys(`runToy('${name}')`, options, [...commonOptionNames, ...toy.optionNames]);
   const given = Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined));
   const own = toy.resolve(given);
-  const { seed, backend, onProgress, signal, maxMemoryMB } = resolveCommonOptions(given);
+  const { seed, backend, onProgress, signal, maxMemoryMB, stopAfter } = resolveCommonOptions(given);
+  if (stopAfter !== undefined && !toy.stopsAfter) {
+    throw new ScalingLabError('bad-option', `runToy('${name}'): option 'stopAfter' is not supported by this toy.`, 'leave it out and re-run the whole run.');
+  }
   if (toy.memory) checkMemory(`runToy('${name}')`, toy.memory(own), maxMemoryMB);
-  return { seed, backend, ...own, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) } as ResolvedToyOptions<N>;
+  return { seed, backend, ...own, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}), ...(stopAfter !== undefined ? { stopAfter } : {}) } as ResolvedToyOptions<N>;
 }
 

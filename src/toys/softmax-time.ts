@@ -162,7 +162,8 @@ class SoftmaxTeacherStudent {
 async function trainSoftmaxTime(o: SoftmaxTimeOptions, ctx: ToyContext): Promise<ToyCore<SoftmaxTimeExtra>> {
   const model = new SoftmaxTeacherStudent(o, ctx);
   const curves: CurveColumns<'step' | 'tau' | 'loss'> = { step: [], tau: [], loss: [] };
-  for (let step = 0; step < o.steps; step++) {
+  const trained = ctx.stepsToTrain(o.steps);
+  for (let step = 0; step < trained; step++) {
     await ctx.tick();
     const loss = model.loss(true);
     if (step % o.logEvery === 0) {
@@ -173,6 +174,8 @@ async function trainSoftmaxTime(o: SoftmaxTimeOptions, ctx: ToyContext): Promise
     ctx.report(step, loss);
     model.update(o.lr);
   }
+  // stopped early (stopAfter): the curves are the run's own logged points, with no final evaluation
+  if (trained < o.steps) return timeExponent(o, curves, curves.loss[curves.loss.length - 1] ?? NaN);
   const finalLoss = model.loss(false);
   curves.step.push(o.steps);
   curves.tau.push(o.steps * o.lr);
@@ -235,6 +238,7 @@ function softmaxTimeMemory(o: SoftmaxTimeOptions): Record<string, number> {
 }
 
 export const softmaxTimeToy: ToySpec<SoftmaxTimeOptions, SoftmaxTimeExtra> = {
+  stopsAfter: true,
   optionNames: Object.keys(softmaxTimeDefaults),
   resolve: resolveSoftmaxTime,
   totalSteps: (o) => o.steps,

@@ -6,6 +6,7 @@ import { warmupCosine } from './schedule';
 import { featureProbabilities } from './superposition-batch';
 import { SuperpositionModel } from './superposition-model';
 import { logLogSlope } from '../util/stats';
+import { Rng, derivedSeed } from '../util/random';
 
 /** Options of the `superposition-width` toy ("Superposition yields robust neural scaling"; docs/toys.md#superposition-width). */
 export interface SuperpositionWidthOptions {
@@ -85,11 +86,12 @@ async function trainSuperpositionWidth(o: SuperpositionWidthOptions, ctx: ToyCon
   const half = Math.floor(o.steps / 2);
   const halfFrom = Math.max(0, half - tail);
   for (const m of o.widths) {
-    const model = new SuperpositionModel(o.features, m, o.batch, p, ctx);
+    // each width draws from its own stream, so a width's run does not depend on the other widths listed
+    const model = new SuperpositionModel(o.features, m, o.batch, p, { ...ctx, rng: new Rng(derivedSeed(ctx.seed, `width=${m}`)) });
     let tailSum = 0;
     let halfSum = 0;
     let tau = 0;
-    for (let s = 0; s < o.steps; s++) {
+    for (let s = 0, last = ctx.stepsToTrain(o.steps); s < last; s++) {
       await ctx.tick();
       const lr = warmupCosine(s, o.steps, o.lr, o.warmup, o.lrFloor);
       const loss = model.step(lr, o.gamma);
@@ -164,6 +166,7 @@ function superpositionWidthMemory(o: SuperpositionWidthOptions): Record<string, 
 }
 
 export const superpositionWidthToy: ToySpec<SuperpositionWidthOptions, SuperpositionWidthExtra> = {
+  stopsAfter: true,
   optionNames: [...Object.keys(superpositionDefaults), 'gamma'],
   resolve: resolveSuperpositionWidth,
   totalSteps: (o) => o.steps * o.widths.length,

@@ -1,6 +1,7 @@
 import { ScalingLabError } from '../errors';
 import type { ToyName } from './registry';
 import { toys } from './registry';
+import { derivedSeed } from '../util/random';
 
 /** One point of a sweep's grid. */
 export interface Configuration {
@@ -24,13 +25,6 @@ export function canonicalKey(values: Record<string, unknown>): string {
   return Object.keys(values).sort().map((k) => `${k}=${JSON.stringify(values[k])}`).join(';');
 }
 
-/** FNV-1a, 32 bits, over the UTF-8 bytes of the text. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h;
-}
-
 /**
  * A configuration's seed: the varied seed when seed is a factor (so the row equals runToy with that
  * seed), else the FNV-1a hash of `<base seed>|<canonical key>`: configurations draw independent
@@ -38,7 +32,7 @@ function fnv1a(text: string): number {
  */
 export function configurationSeed(baseSeed: number, values: Record<string, unknown>): number {
   if (typeof values.seed === 'number') return values.seed;
-  return fnv1a(`${baseSeed}|${canonicalKey(values)}`);
+  return derivedSeed(baseSeed, canonicalKey(values));
 }
 
 /** Checks the factors: known options of the toy, non-empty lists without repeats, not also given as fixed options. */

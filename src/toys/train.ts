@@ -1,6 +1,6 @@
 import { progressReporter } from '../progress';
 import { Rng } from '../util/random';
-import { abortError, makeTick, ToyContext } from './context';
+import { abortError, makeTick, stepsToTrain, ToyContext } from './context';
 import type { ToyCore } from './core';
 import { ToyBackend, openEngine } from './engine';
 import type { ResolvedToyOptions, ToyName, ToyTypes } from './registry';
@@ -26,7 +26,7 @@ export async function trainToy<N extends ToyName>(name: N, o: ResolvedToyOptions
   const engine = await openEngine(o.backend);
   try {
     const report = progressReporter(name, toy.totalSteps(o), o.onProgress);
-    const ctx: ToyContext = { engine, rng: new Rng(o.seed), signal, report, tick: makeTick(signal) };
+    const ctx: ToyContext = { engine, seed: o.seed, rng: new Rng(o.seed), signal, report, tick: makeTick(signal), stepsToTrain: stepsToTrain(o.stopAfter) };
     const core = await toy.train(o, ctx);
     return { core, backend: engine.backend, seconds: (Date.now() - started) / 1000 };
   } finally {

@@ -86,3 +86,19 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/** FNV-1a, 32 bits, over the UTF-8 bytes of the text. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * The seed of an independent stream of numbers named `key` under `seed`: the FNV-1a hash of
+ * `<seed>|<key>`. A sweep's configuration or a toy's model draws from its own stream, so its numbers
+ * do not depend on which other configurations or models share the run, nor on their order.
+ */
+export function derivedSeed(seed: number, key: string): number {
+  return fnv1a(`${seed}|${key}`);
+}

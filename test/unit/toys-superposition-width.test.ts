@@ -48,7 +48,7 @@ test('superposition-width: the hand-written gradients (dense and sparse paths) e
     // sparseBelow 0: always the dense path; 2: always the sparse list path; 1e-9 with the previous density
     // forced to 0: the sparse forward is chosen, finds the outputs dense and falls back to dense products
     for (const sparseBelow of [0, 2, 1e-9]) {
-      const ctx = { engine, rng: new Rng(5), report: () => undefined, tick: async () => undefined };
+      const ctx = { engine, seed: 5, rng: new Rng(5), report: () => undefined, tick: async () => undefined, stepsToTrain: (s: number) => s };
       const model = new SuperpositionModel(n, m, B, featureProbabilities(n, 1.1), ctx, sparseBelow);
       for (let s = 0; s < 3; s++) {
         const W0 = model.W.slice();
