@@ -18,5 +18,7 @@ export { csv, law, csvColumns } from './templates';
 export { rewriteCell, registerMagic, registerBuiltinMagics, listMagics, helpText, installMagics, MagicError } from './magics/index';
 export type { MagicSpec, MagicContext } from './magics/index';
 export { checkAgainstPaper } from './paperCheck';
-export type { PaperValue, PaperCheckResult } from './paperCheck';
+export type { PaperValue, PaperCheckResult, PaperCheckRow } from './paperCheck';
+export { say, proseValue } from './prose';
+export type { Prose } from './prose';
 export type { FitLike, FrontierLike, RecipesLike, ToyLike, ScienceResult } from './shapes';

@@ -1,5 +1,6 @@
 import { displayBundle, kernelJupyterModule } from './kernel';
 import { setRenderer } from '../display-hook';
+import type { PaperCheckRow } from './paperCheck';
 import { plotlyHtml, type PlotlyFigure } from './plotly';
 import { plots } from './figures/index';
 import { cellText, columnsOf, escapeHtml, htmlTable, type Column } from './table';
@@ -124,16 +125,22 @@ export function bundleFor(value: unknown, options: ShowOptions = {}): MimeBundle
     return chartBundle(plots.toy(t), toyTable(t), summaryOf(t));
   }
   if (kind === 'paper-check') {
-    const pc = value as { rows?: Array<{ quantity: string; ours: number; oursStderr?: number; paper: number; tolerance: number | [number, number]; source: string; passed: boolean }> } & Kinded;
+    const pc = value as { rows?: PaperCheckRow[] } & Kinded;
     const rows = pc.rows ?? [];
+    const withSe = (x: number, se?: number) => (se !== undefined ? `${cellText(x)} ± ${cellText(se)}` : cellText(x));
     const cols: Record<string, Column> = {
       '': rows.map((r) => (r.passed ? '✓' : '✗')), quantity: rows.map((r) => r.quantity),
-      ours: rows.map((r) => (r.oursStderr !== undefined ? `${cellText(r.ours)} ± ${cellText(r.oursStderr)}` : cellText(r.ours))),
-      paper: rows.map((r) => r.paper),
-      tolerance: rows.map((r) => (Array.isArray(r.tolerance) ? `[${cellText(r.tolerance[0])}, ${cellText(r.tolerance[1])}]` : `± ${cellText(r.tolerance)}`)),
+      ours: rows.map((r) => withSe(r.ours, r.oursStderr)),
+      paper: rows.map((r) => withSe(r.paper, r.paperStderr)),
+      rule: rows.map((r) => r.rule),
+      'off by': rows.map((r) => (r.sigmas !== undefined ? `${cellText(r.sigmas)}σ` : '')),
       source: rows.map((r) => r.source),
     };
     return { 'text/html': wrap([htmlTable(cols, { caption: "Our numbers against the papers'", maxRows: 100 })]), 'text/plain': summaryOf(pc) };
+  }
+  if (kind === 'prose') {
+    const text = summaryOf(value as Kinded);
+    return { 'text/markdown': text, 'text/plain': text };
   }
   if (isFigure(value)) {
     return { [PLOTLY_MIME]: value, 'text/html': wrap([plotlyHtml(value)]), 'text/plain': `<plotly figure: ${value.data.length} traces>` };
