@@ -108,3 +108,29 @@ export function checkAgainstPaper(values: PaperValue[]): PaperCheckResult {
   }
   return attachDisplay({ kind: 'paper-check' as const, rows, passed: true, summary: () => text });
 }
+
+/** What `checkFails` shows: the perturbation and the rows that failed, as they should. */
+export interface PerturbationResult {
+  kind: 'perturbation';
+  label: string;
+  failed: string[];
+  summary(): string;
+}
+
+/**
+ * Shows that a check can fail: runs `check` (a checkAgainstPaper call on a perturbed input) and
+ * returns which rows failed. Throws when the check passes, because a check that passes on a perturbed
+ * input tests nothing.
+ */
+export function checkFails(label: string, check: () => unknown): PerturbationResult {
+  try {
+    check();
+  } catch (e) {
+    if (!(e instanceof ScalingLabError) || e.code !== 'paper-check-failed') throw e;
+    const failed = e.message.split('\n').filter((l) => l.startsWith('FAIL')).map((l) => l.replace(/^FAIL\s+/, ''));
+    const text = `Perturbed input (${label}): the check fails, as it should.\n${failed.map((f) => `FAIL  ${f}`).join('\n')}`;
+    return attachDisplay({ kind: 'perturbation' as const, label, failed, summary: () => text });
+  }
+  throw new ScalingLabError('perturbation-passed', `checkFails: the check passed on the perturbed input (${label}), so it cannot tell this perturbation from the claim.`,
+    'tighten the rule only from the uncertainties (k <= 3), or perturb something the claim is about.');
+}

@@ -2,7 +2,7 @@
 // or from a range the paper gives, and a perturbed number fails the check.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAgainstPaper } from '../../src/notebook/paperCheck';
+import { checkAgainstPaper, checkFails } from '../../src/notebook/paperCheck';
 import { say, proseValue } from '../../src/notebook/prose';
 import { ScalingLabError } from '../../src/errors';
 
@@ -41,4 +41,13 @@ test('say fills prose with numbers from results: three significant digits, value
   assert.equal(p.text, 'The exponent is 0.346 ± 0.0041 (CI 0.338 to 0.354), over 7 runs.');
   assert.equal(say.digits(4)`${0.346123}`.text, '0.3461');
   assert.equal(proseValue(NaN), '—');
+});
+
+test('checkFails shows the rows a perturbed input fails, and refuses a check that still passes', () => {
+  const rows = (ours: number) => [{ quantity: 'time exponent', ours, oursStderr: 0.01, paper: 0.337, paperStderr: 0.002, source: 'toy figure' }];
+  const p = checkFails('flat target', () => checkAgainstPaper(rows(0.9)));
+  assert.equal(p.failed.length, 1);
+  assert.match(p.summary(), /^Perturbed input \(flat target\): the check fails, as it should\.\nFAIL {2}time exponent: ours 0\.9/);
+  assert.throws(() => checkFails('no change', () => checkAgainstPaper(rows(0.34))), /the check passed on the perturbed input/);
+  assert.throws(() => checkFails('bug', () => { throw new Error('boom'); }), /boom/);
 });
