@@ -7,7 +7,8 @@ import { plots } from './figures/index';
 import { compactFigure, withTypedArrays } from './compact';
 import { sampleFitForDisplay } from './sample';
 import { columnsOf, escapeHtml, htmlTable } from './table';
-import { frontierTable, paperCheckTable, paramsTable, recipesTable, sampleNote, toyTable, type PaperRow } from './resultTables';
+import { frontierTable, paperCheckTable, paramsTable, recipesTable, sampleNote, toyTable } from './resultTables';
+import type { PaperCheckRow } from './paperCheck';
 import { checkShape, type FitLike, type FrontierLike, type RecipesLike, type ToyLike } from './shapes';
 import { isDataFrame } from '../data';
 import { sweepFigure, sweepTable, type SweepLike } from './figures/sweep';
@@ -128,8 +129,12 @@ function unboundedBundle(value: unknown, options: ShowOptions): MimeBundle {
     return chartBundle(sweepFigure(s), sweepTable(s, maxRows), summaryOf(s));
   }
   if (kind === 'paper-check') {
-    const pc = value as { rows?: PaperRow[] } & Kinded;
+    const pc = value as { rows?: PaperCheckRow[] } & Kinded;
     return { 'text/html': wrap([paperCheckTable(pc.rows ?? [])]), 'text/plain': summaryOf(pc) };
+  }
+  if (kind === 'prose') {
+    const text = summaryOf(value as Kinded);
+    return { 'text/markdown': text, 'text/plain': text };
   }
   if (isFigure(value)) {
     const fig = compactFigure(value);

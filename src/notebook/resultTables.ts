@@ -4,6 +4,7 @@
  */
 import { cellText, escapeHtml, htmlTable, type Column } from './table';
 import type { FitLike, FrontierLike, RecipesLike, ToyLike } from './shapes';
+import type { PaperCheckRow } from './paperCheck';
 
 /** 'CI 95%' for level 0.95; the level as a percentage without trailing digits (0.9 -> 'CI 90%'). */
 export function intervalLabel(level: number | undefined): string {
@@ -72,14 +73,15 @@ export function toyTable(t: ToyLike): string {
 }
 
 /** One row of checkAgainstPaper's result, as the table reads it. */
-export interface PaperRow { quantity: string; ours: number; oursStderr?: number; paper: number; tolerance: number | [number, number]; source: string; passed: boolean }
-
-export function paperCheckTable(rows: PaperRow[]): string {
+/** The paper check's table: ours and the paper's with their errors, the rule applied and how far off. */
+export function paperCheckTable(rows: PaperCheckRow[]): string {
+  const withSe = (x: number, se?: number) => (se !== undefined ? `${cellText(x)} ± ${cellText(se)}` : cellText(x));
   const cols: Record<string, Column> = {
     '': rows.map((r) => (r.passed ? '✓' : '✗')), quantity: rows.map((r) => r.quantity),
-    ours: rows.map((r) => (r.oursStderr !== undefined ? `${cellText(r.ours)} ± ${cellText(r.oursStderr)}` : cellText(r.ours))),
-    paper: rows.map((r) => r.paper),
-    tolerance: rows.map((r) => (Array.isArray(r.tolerance) ? `[${cellText(r.tolerance[0])}, ${cellText(r.tolerance[1])}]` : `± ${cellText(r.tolerance)}`)),
+    ours: rows.map((r) => withSe(r.ours, r.oursStderr)),
+    paper: rows.map((r) => withSe(r.paper, r.paperStderr)),
+    rule: rows.map((r) => r.rule),
+    'off by': rows.map((r) => (r.sigmas !== undefined ? `${cellText(r.sigmas)}σ` : '')),
     source: rows.map((r) => r.source),
   };
   return htmlTable(cols, { caption: "Our numbers against the papers'", maxRows: 100 });

@@ -363,12 +363,17 @@ test('patchTslab: stop_on_error=false keeps the queue alive after a failing cell
   assert.deepEqual(sent.map((s) => s.content.status), ['error', 'abort'], 'stop_on_error (default) aborts the queued cell, as in tslab');
 });
 
-test('a paper check shows as an HTML table of ours vs the paper, with the summary as text', () => {
+test('a paper check shows as an HTML table of ours vs the paper with the rule applied, with the summary as text', () => {
   const b = bundleFor({ kind: 'paper-check', passed: true, summary: () => 'ok  depth exponent',
-    rows: [{ quantity: 'depth exponent', ours: 0.98, oursStderr: 0.03, paper: 1, tolerance: 0.1, source: 'Liu et al.', passed: true }] });
+    rows: [{ quantity: 'depth exponent', ours: 0.98, oursStderr: 0.03, paper: 1, paperStderr: 0.04, rule: '|Δ| ≤ 2σ = 0.1', allowed: 0.1, sigmas: 0.4, source: 'Liu et al.', passed: true }] });
   assert.deepEqual(Object.keys(b).sort(), ['text/html', 'text/plain']);
-  assert.match(String(b['text/html']), /<td>✓<\/td><td>depth exponent<\/td><td>0\.98 ± 0\.03<\/td><td>1<\/td><td>± 0\.1<\/td>/);
+  assert.match(String(b['text/html']), /<td>✓<\/td><td>depth exponent<\/td><td>0\.98 ± 0\.03<\/td><td>1 ± 0\.04<\/td><td>\|Δ\| ≤ 2σ = 0\.1<\/td><td>0\.4σ<\/td>/);
   assert.equal(b['text/plain'], 'ok  depth exponent');
+});
+
+test('prose from say shows as Markdown', () => {
+  const b = bundleFor({ kind: 'prose', text: 'The exponent is **0.346**.', summary: () => 'The exponent is **0.346**.' });
+  assert.deepEqual(b, { 'text/markdown': 'The exponent is **0.346**.', 'text/plain': 'The exponent is **0.346**.' });
 });
 
 test('progressBar rate-limits console output and never shows 100% before the end', () => {
