@@ -3,7 +3,8 @@ import { attachDisplay } from '../display-hook';
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { toDataFrame, type Columns } from '../data/frame';
 import { toColumns, type DataInput } from '../data/columns';
-import { checkLevel, levelText, normalInterval } from './inference';
+import { levelText, normalInterval } from './inference';
+import { checkLevel } from './settings';
 import { weightedLine } from './weightedLine';
 
 /** An estimate with its standard error and interval at the fit's level (value +/- z stderr, in log space for the coefficient). */

@@ -7,6 +7,7 @@ import { describeObjective } from './huber';
 import { designData, type Design } from './design';
 import { levelText, normalZ, type BootstrapResult } from './inference';
 import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
+import { SCALED_GRADIENT_TOL, type ConvergenceCheck } from './verify';
 
 /**
  * The report of a fit (lmfit's split: parameters, minimizer, report): the result object with its
@@ -24,6 +25,7 @@ export interface FitSolution {
   params: Record<string, ParamEstimate>;
   objective: number;
   converged: boolean;
+  convergence: ConvergenceCheck;
   iterations: number;
   gradientNorm: number;
   /** log of the fitted law at the design's points. */
@@ -62,7 +64,7 @@ export function assembleFit(design: Design, s: FitSolution, d: FitDescription): 
     law: d.law, lawName: d.lawName, roles, columns, params: s.params,
     ...(d.coefficients ? { coefficients: d.coefficients, exponents: d.exponents } : {}),
     objective: s.objective, objectiveKind: d.objectiveKind, level: d.level,
-    converged: s.converged, iterations: s.iterations, gradientNorm: s.gradientNorm,
+    converged: s.converged, convergence: s.convergence, iterations: s.iterations, gradientNorm: s.gradientNorm,
     n: design.n, excluded: { rows: data.included.flatMap((used, i) => (used ? [] : [i])), reason: design.exclusions },
     residuals: stats.residuals, logLik: stats.logLik, aic: stats.aic, bic: stats.bic,
     bootstrap: s.bootstrap ? { samples: s.bootstrap.samples, resamples: s.bootstrap.resamples, seed: s.bootstrap.seed } : undefined,
@@ -159,6 +161,7 @@ export function summaryText(r: FitResult): string {
   lines.push(`  columns: ${roleText}; loss = '${r.columns.loss}'`);
   if (r.notes?.starts) lines.push(`  starts: ${r.notes.starts}`);
   lines.push(`  converged: ${r.converged ? 'yes' : 'NO'} (${r.iterations} iterations, gradient norm ${r.gradientNorm.toExponential(2)})`);
+  lines.push(`  convergence check: ${convergenceText(r.convergence)}`);
   lines.push('');
   const ciLabel = r.bootstrap
     ? `${levelText(r.level)} CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})`
@@ -187,6 +190,16 @@ export function summaryText(r: FitResult): string {
     for (const w of r.warnings) lines.push(`  WARNING: ${w}`);
   }
   return lines.join('\n');
+}
+
+/** The summary's convergence-check line: what was checked, the numbers, and the verdict. */
+export function convergenceText(c: ConvergenceCheck): string {
+  const restarts = c.restarts
+    ? `${c.restarts} restart${c.restarts > 1 ? 's' : ''} from the reported point ${c.restartImprovement > 0 ? `improved it by ${fmt(c.restartImprovement, 2)} (relative)` : Number.isNaN(c.restartImprovement) ? 'kept improving it' : 'did not improve it'}`
+    : 'no restart needed';
+  const adopted = c.improvedBy > 0 ? `; the solver's end point was improved by ${fmt(c.improvedBy, 2)} (relative) by a restart first` : '';
+  return `scaled gradient ${fmt(c.scaledGradient, 2)} (limit ${SCALED_GRADIENT_TOL}), ${restarts}${adopted}, condition number of the curvature ${fmt(c.conditionNumber, 2)}: `
+    + (c.passed ? 'passed' : `FAILED (${c.failure ?? 'see warnings'})`);
 }
 
 /** Residual statistics, Gaussian log-likelihood on log residuals and information criteria. */

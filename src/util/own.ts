@@ -1,0 +1,15 @@
+/**
+ * Lookups by a name that comes from data or from the user (a column, a law symbol, a parameter): only
+ * own properties count, so names such as `constructor`, `toString` or `__proto__` are ordinary names
+ * and never reach Object.prototype.
+ */
+
+/** True when `key` is an own property of `obj`. */
+export function hasOwn(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+/** obj[key] when it is an own property, else undefined. */
+export function ownValue<T>(obj: Readonly<Record<string, T>>, key: string): T | undefined {
+  return hasOwn(obj, key) ? obj[key] : undefined;
+}
