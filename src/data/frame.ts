@@ -1,4 +1,5 @@
 import type { DataFrame } from 'danfojs-node';
+import { setOwn } from '../util/own';
 
 /** A table as plain columns: the form every science module works on. */
 export type Columns = Record<string, Array<number | string>>;
@@ -26,6 +27,6 @@ export function isDataFrame(x: unknown): x is DataFrame {
 /** Reads a DataFrame's columns out as plain arrays. */
 export function dataFrameColumns(df: DataFrame): Columns {
   const out: Columns = {};
-  for (const name of df.columns) out[name] = Array.from(df.column(name).values as Array<number | string>);
+  for (const name of df.columns) setOwn(out, name, Array.from(df.column(name).values as Array<number | string>));
   return out;
 }

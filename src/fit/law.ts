@@ -4,7 +4,7 @@ import { toColumns, requireColumn, type DataInput } from '../data/columns';
 import { LAWS } from '../laws/builtin';
 import { parseLaw, compileLaw, substitute, scaleParameters, evaluateNode, type MathNode } from '../laws/expression';
 import { fmt } from '../util/format';
-import { ownValue } from '../util/own';
+import { hasOwn, ownValue } from '../util/own';
 import type { ExcludeSpec } from './exclude';
 import { checkObjective, deltaOf } from './huber';
 import { prepareDesign, type Design } from './design';
@@ -161,8 +161,10 @@ function lawDesign(columns: Design['columns'], lossColumn: string, variables: La
 }
 
 function lawProblem(lawNode: MathNode, rp: ResolvedParams, design: Design): LawProblem {
-  const tiedNodes: Record<string, MathNode> = Object.fromEntries(Object.entries(rp.tied).map(([k, t]) => [k, substitute(t.node, rp.fixed, {})]));
-  const node = substitute(lawNode, rp.fixed, tiedNodes);
+  // substitute() looks names up with `in`: objects without a prototype keep 'constructor' a plain name.
+  const bare = <T>(o: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, o);
+  const tiedNodes: Record<string, MathNode> = Object.fromEntries(Object.entries(rp.tied).map(([k, t]) => [k, substitute(t.node, bare(rp.fixed), bare({}))]));
+  const node = substitute(lawNode, bare(rp.fixed), bare(tiedNodes));
   const compiled = compileLaw(node, design.variables.map((v) => v.name), rp.free, rp.log).bind(design.x, design.logLoss);
   const prob: LMProblem = {
     n: design.n, p: rp.free.length, logy: design.logLoss, model: compiled.model, value: compiled.value,
@@ -184,9 +186,9 @@ function lawSolution(problem: LawProblem, rp: ResolvedParams, design: Design, be
   const reported = reportedParams(rp);
   const params: Record<string, ParamEstimate> = {};
   for (const k of rp.all) {
-    const a = reported.indexOf(k), j = rp.free.indexOf(k), fixed = k in rp.fixed;
+    const a = reported.indexOf(k), j = rp.free.indexOf(k), fixed = hasOwn(rp.fixed, k);
     const se = !fixed && cov.matrix && a >= 0 && !(j >= 0 && atBound[j]) ? standardError(cov.matrix, a) : null;
-    params[k] = estimate(k, values[k], se, settings.level, { fixed, tiedTo: k in rp.tied ? rp.tied[k].text : undefined, bounds: rp.bounds[k] });
+    params[k] = estimate(k, values[k], se, settings.level, { fixed, tiedTo: hasOwn(rp.tied, k) ? rp.tied[k].text : undefined, bounds: ownValue(rp.bounds, k) });
   }
   let bootstrap;
   if (settings.resamples > 0) {

@@ -1,7 +1,8 @@
 import { fmt } from '../util/format';
 import type { DataFrame } from 'danfojs-node';
 import { attachDisplay } from '../display-hook';
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
+import { hasOwn } from '../util/own';
 import { toDataFrame } from '../data/frame';
 import { describeObjective } from './huber';
 import { designData, type Design } from './design';
@@ -72,7 +73,7 @@ export function assembleFit(design: Design, s: FitSolution, d: FitDescription): 
     data, warnings: s.warnings, covariance: s.covariance,
     notes: {
       exclusions: design.exclusions,
-      columns: Object.entries(columns).map(([k, v]) => `${k} <- '${v}'`).join(', '),
+      columns: [Object.entries(columns).map(([k, v]) => `${k} <- '${v}'`).join(', '), ...design.duplicates].join('; '),
       ...(d.starts !== undefined ? { starts: d.starts } : {}),
     },
     evaluateWith: d.evaluateWith,
@@ -98,7 +99,7 @@ export function makeFitResult(parts: FitParts): FitResult {
         }
       }
       if (params) for (const k of Object.keys(params)) {
-        if (!(k in parts.params)) throw new ScalingLabError('unknown-parameter', `evaluate: unknown parameter '${k}'.`, `parameters are: ${Object.keys(parts.params).join(', ')}.`);
+        if (!hasOwn(parts.params, k)) throw new ScalingLabError('unknown-parameter', `evaluate: unknown parameter '${k}'.`, `parameters are: ${Object.keys(parts.params).join(', ')}.`);
       }
       return evaluateWith(vars, { ...values(), ...(params ?? {}) });
     },
@@ -109,12 +110,12 @@ export function makeFitResult(parts: FitParts): FitResult {
         const vars: Record<string, number> = {};
         for (const v of variables) {
           const candidates = [v, parts.columns[v], parts.roles[v]].filter((x): x is string => typeof x === 'string');
-          const key = candidates.find((c) => row && typeof row[c] === 'number');
+          const key = candidates.find((c) => row && typeof row === 'object' && hasOwn(row, c) && typeof row[c] === 'number');
           if (key === undefined) {
             throw new ScalingLabError('missing-variable', `predict: row ${i} has no value for law variable '${v}' (tried ${[...new Set(candidates)].join(', ')}).`,
               `give each row ${[...new Set(candidates)].map((c) => `'${c}'`).join(' or ')}.`);
           }
-          vars[v] = row[key];
+          vars[v] = checkedValue(row[key], i, key, v, parts.roles[v]);
         }
         const y = evaluateWith(vars, vals);
         if (!Number.isFinite(y)) throw new ScalingLabError('bad-value', `predict: the law is not finite at row ${i} (${JSON.stringify(vars)}).`, 'check that every size is positive.');
@@ -140,6 +141,14 @@ export function makeFitResult(parts: FitParts): FitResult {
     },
   };
   return attachDisplay(result);
+}
+
+/** A predict input: finite, and positive for a size (every role but 'other'), as the fit required of its data. */
+function checkedValue(x: number, row: number, key: string, variable: string, role: Role): number {
+  const positive = role !== 'other';
+  if (Number.isFinite(x) && (!positive || x > 0)) return x;
+  throw new ScalingLabError('bad-value', `predict: row ${row} has ${key} = ${describeValue(x)} (law variable '${variable}', ${role}); it must be ${positive ? 'positive and finite, as in the fitted data' : 'finite'}.`,
+    `fix row ${row}'s ${key}.`);
 }
 
 function status(p: ParamEstimate): string {

@@ -1,4 +1,5 @@
 import { ScalingLabError } from '../errors';
+import { hasOwn } from '../util/own';
 import type { ResolvedParams } from './params';
 import { thetaOf } from './params';
 import { rangeStarts, type ParameterKinds } from './paramRoles';
@@ -66,7 +67,7 @@ function clamp(v: number, lo: number, hi: number): number {
 export function buildStarts(spec: StartSpec, rp: ResolvedParams, kinds: ParameterKinds, data: StartData, fn: string): Float64Array[] {
   let natural: Array<Record<string, number>>;
   if (spec === 'hoffmann') {
-    const extra = rp.free.filter((k) => !(k in HOFFMANN_GRID));
+    const extra = rp.free.filter((k) => !hasOwn(HOFFMANN_GRID, k));
     if (extra.length) {
       throw new ScalingLabError('bad-option', `${fn}: starts 'hoffmann' is the grid for E + A/N^alpha + B/D^beta; this law has free parameter(s) ${extra.join(', ')} outside it.`,
         "use starts: 'auto' or give start points as an array of { parameter: value } records.");

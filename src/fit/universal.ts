@@ -136,7 +136,7 @@ function timeColumn(columns: Columns, names: Partial<Record<string, string>>, lo
     if (names[role] !== undefined) return { role, column: requireColumn(columns, role, FN, names[role]) };
   }
   for (const role of ['tokens', 'steps', 'time'] as const) {
-    const c = findColumn(columns, role);
+    const c = findColumn(columns, role, undefined, FN);
     if (c && c !== lossColumn) return { role, column: c };
   }
   return { role: 'tokens', column: requireColumn(columns, 'tokens', FN) }; // throws the standard missing-column message

@@ -13,3 +13,9 @@ export function hasOwn(obj: object, key: string): boolean {
 export function ownValue<T>(obj: Readonly<Record<string, T>>, key: string): T | undefined {
   return hasOwn(obj, key) ? obj[key] : undefined;
 }
+
+/** Sets obj[key] as an own, enumerable property, even for '__proto__' (which `obj[key] = v` would turn into the prototype). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
