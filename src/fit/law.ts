@@ -1,4 +1,4 @@
-import { ScalingLabError, checkOptionKeys } from '../errors';
+import { checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
 import { toColumns, requireColumn, type DataInput } from '../data/columns';
 import { LAWS } from '../laws/builtin';

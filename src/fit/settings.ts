@@ -40,7 +40,8 @@ export function inferenceSettings(fn: string, options: SharedOptions): Inference
       `e.g. bootstrap: ${INFERENCE_DEFAULTS.resamples} (the default), or bootstrap: 0 for standard-error intervals only.`);
   }
   if (options.allowLargeBootstrap !== undefined && typeof options.allowLargeBootstrap !== 'boolean') {
-    throw new ScalingLabError('bad-option', `${fn}: allowLargeBootstrap must be true or false, got ${describeValue(options.allowLargeBootstrap)}.`);
+    throw new ScalingLabError('bad-option', `${fn}: allowLargeBootstrap must be true or false, got ${describeValue(options.allowLargeBootstrap)}.`,
+      `pass allowLargeBootstrap: true only with a bootstrap above ${INFERENCE_DEFAULTS.maxResamples.toLocaleString('en-US')} resamples; leave it out otherwise.`);
   }
   if (resamples > INFERENCE_DEFAULTS.maxResamples && options.allowLargeBootstrap !== true) {
     throw new ScalingLabError('bad-option', `${fn}: bootstrap: ${resamples} resamples is more than ${INFERENCE_DEFAULTS.maxResamples.toLocaleString('en-US')}; each resample is a full refit, so this could run for hours or days.`,
