@@ -36,3 +36,16 @@ export function checkOptionKeys(fn: string, options: object | undefined, known: 
     }
   }
 }
+
+/** A value as an error message shows it: NaN, Infinity and undefined as themselves (JSON would print null), strings quoted. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return value.toString();
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -3,6 +3,8 @@ import type { DataFrame } from './frame';
 import { type Columns, isDataFrame, dataFrameColumns } from './frame';
 import { readCSV } from './csv';
 import type { Role } from '../data/roles';
+import { setOwn } from '../util/own';
+import { describeValue } from '../errors';
 
 /**
  * Anything a fitting function accepts as data: a danfo DataFrame, an array of records, an object of
@@ -29,7 +31,7 @@ export function toColumns(data: DataInput, fn: string): Columns {
       for (const k of Object.keys(row)) if (!seen.has(k)) { seen.add(k); names.push(k); }
     });
     const out: Columns = {};
-    for (const k of names) out[k] = data.map((r) => { const v = (r as Record<string, unknown>)[k]; return v === undefined || v === null ? NaN : v as number | string; });
+    for (const k of names) setOwn(out, k, data.map((r) => { const v = Object.prototype.hasOwnProperty.call(r, k) ? (r as Record<string, unknown>)[k] : undefined; return v === undefined || v === null ? NaN : v as number | string; }));
     return out;
   }
   if (data && typeof data === 'object') {
@@ -45,7 +47,7 @@ export function toColumns(data: DataInput, fn: string): Columns {
         throw new ScalingLabError('bad-data', `${fn}: column '${k}' has ${arr.length} values, the others have ${len}.`, 'give every column the same length.');
       }
       len = arr.length;
-      out[k] = arr;
+      setOwn(out, k, arr);
     }
     if (len <= 0) throw new ScalingLabError('empty-data', `${fn}: the data has no rows.`);
     return out;
@@ -71,26 +73,79 @@ export function numRows(columns: Columns): number {
   return first ? first.length : 0;
 }
 
-/**
- * Finds the column for a role: the explicit name when given (must exist), else the first alias
- * present (exact match first, then case-insensitive). Returns null when none is found.
- */
-export function findColumn(columns: Columns, role: Exclude<Role, 'other'>, explicit?: string): string | null {
-  const names = Object.keys(columns);
-  if (explicit !== undefined) return names.includes(explicit) ? explicit : null;
-  for (const alias of ROLE_ALIASES[role]) if (names.includes(alias)) return alias;
+/** The columns that match a role's aliases, in alias order: exact names first, then case-insensitive ones. */
+function aliasMatches(names: string[], role: Exclude<Role, 'other'>): string[] {
+  const out: string[] = [];
+  for (const alias of ROLE_ALIASES[role]) if (names.includes(alias) && !out.includes(alias)) out.push(alias);
   for (const alias of ROLE_ALIASES[role]) {
     // single-letter aliases only match exactly: 'l' vs 'L' must not be confused
     if (alias.length === 1) continue;
-    const hit = names.find((n) => n.toLowerCase() === alias.toLowerCase());
-    if (hit) return hit;
+    for (const n of names) if (n.toLowerCase() === alias.toLowerCase() && !out.includes(n)) out.push(n);
   }
-  return null;
+  return out;
+}
+
+/** A column that can hold a size or a loss: every value a number (or a numeric string, or missing), at least one present. */
+function numericLike(col: ArrayLike<number | string>): boolean {
+  let any = false;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (typeof v === 'number') { if (!Number.isNaN(v)) any = true; continue; }
+    if (typeof v !== 'string' || (v.trim() !== '' && !Number.isFinite(Number(v)))) return false;
+    if (v.trim() !== '') any = true;
+  }
+  return any;
+}
+
+/** The first row where two columns differ, or -1 when they hold the same values. */
+function firstDifference(a: ArrayLike<number | string>, b: ArrayLike<number | string>): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (!(x === y || Number(x) === Number(y) || (Number.isNaN(Number(x)) && Number.isNaN(Number(y))))) return i;
+  }
+  return -1;
+}
+
+/**
+ * Finds the column for a role: the explicit name when given (must exist), else the column matching the
+ * role's aliases (exact match first, then case-insensitive). Two numeric columns that both match (width
+ * and d_model) must hold the same values, else the choice is the user's: an 'ambiguous-column' error
+ * naming both and the option. Returns null when none is found.
+ */
+export function findColumn(columns: Columns, role: Exclude<Role, 'other'>, explicit?: string, fn = 'scalinglab'): string | null {
+  const names = Object.keys(columns);
+  if (explicit !== undefined) return names.includes(explicit) ? explicit : null;
+  const hits = aliasMatches(names, role);
+  const numeric = hits.filter((c) => numericLike(columns[c]));
+  const chosen = numeric[0] ?? hits[0] ?? null;
+  for (const other of numeric.slice(1)) {
+    const i = firstDifference(columns[chosen!], columns[other]);
+    if (i < 0) continue;
+    throw new ScalingLabError('ambiguous-column',
+      `${fn}: both '${chosen}' and '${other}' could be the ${role} column, and their values differ (row ${i}: ${describeValue(columns[chosen!][i])} vs ${describeValue(columns[other][i])}).`,
+      `choose one with the option { ${role}: '${chosen}' } or { ${role}: '${other}' }.`);
+  }
+  return chosen;
+}
+
+/** Notes on columns that duplicate a column in use (same role alias, same values): which one was used. */
+export function duplicateNotes(columns: Columns, used: Array<{ role: Role; column: string }>): string[] {
+  const names = Object.keys(columns);
+  const out: string[] = [];
+  for (const { role, column } of used) {
+    if (role === 'other') continue;
+    for (const c of aliasMatches(names, role)) {
+      if (c !== column && numericLike(columns[c]) && firstDifference(columns[column], columns[c]) < 0) {
+        out.push(`'${column}' and '${c}' hold the same values: '${column}' is used as ${role}`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Like findColumn, but throws a missing-column error listing what is there and what was tried. */
 export function requireColumn(columns: Columns, role: Exclude<Role, 'other'>, fn: string, explicit?: string): string {
-  const hit = findColumn(columns, role, explicit);
+  const hit = findColumn(columns, role, explicit, fn);
   if (hit) return hit;
   const have = Object.keys(columns).join(', ');
   if (explicit !== undefined) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { ScalingLabError } from '../errors';
 import type { Columns } from './frame';
+import { setOwn } from '../util/own';
 
 /**
  * A small synchronous CSV reader (danfo's readCSV is async, which a fit call cannot wait on).
@@ -11,6 +12,7 @@ export function parseCSV(text: string, source = 'CSV'): Columns {
   const rows = splitRows(text);
   while (rows.length && rows[rows.length - 1].length === 1 && rows[rows.length - 1][0] === '') rows.pop();
   if (rows.length === 0) throw new ScalingLabError('empty-data', `${source}: the file is empty.`);
+  checkHeader(rows, text, source);
   const header = rows[0].map((h) => h.trim());
   const seen = new Set<string>();
   for (const h of header) {
@@ -31,9 +33,33 @@ export function parseCSV(text: string, source = 'CSV'): Columns {
     const cells = raw[c];
     const numeric = cells.every((s) => s.trim() === '' || isNumeric(s));
     const anyValue = cells.some((s) => s.trim() !== '');
-    out[h] = numeric && anyValue ? cells.map((s) => (s.trim() === '' ? NaN : Number(s))) : cells;
+    setOwn<Array<number | string>>(out, h, numeric && anyValue ? cells.map((s) => (s.trim() === '' ? NaN : Number(s))) : cells);
   });
   return out;
+}
+
+/** Separators other than the comma that a file may use, with how a message names them. */
+const OTHER_SEPARATORS: Array<[string, string]> = [[';', "';'"], ['\t', "tab ('\\t')"], ['|', "'|'"]];
+
+/**
+ * A file that is not comma-separated (one header field holding ';' or tabs) or has no header line (the
+ * first line is all numbers) would otherwise end as 'no loss column found': say what the file looks like.
+ */
+function checkHeader(rows: string[][], text: string, source: string): void {
+  const first = text.split(/\r?\n/, 1)[0];
+  if (rows[0].length === 1) {
+    for (const [sep, name] of OTHER_SEPARATORS) {
+      const k = first.split(sep).length;
+      if (k > 1 && rows.slice(1, 6).every((r) => r.length !== 1 || r[0].split(sep).length === k)) {
+        throw new ScalingLabError('bad-csv', `${source}: the header '${first}' has no commas but ${k} ${name}-separated fields: the file seems to use ${name} as the separator.`,
+          'save it with commas as the separator, or read it yourself and pass the columns (an object { column: values } or an array of records).');
+      }
+    }
+  }
+  if (rows[0].every((h) => isNumeric(h))) {
+    throw new ScalingLabError('bad-csv', `${source}: the first line (${first}) looks like data, not column names: the file seems to have no header line.`,
+      'add a header line naming the columns, e.g. width,depth,tokens,loss (the loss is required; sizes are found by name or alias: d_model, n_layers, num_tokens, ...).');
+  }
 }
 
 function isNumeric(s: string): boolean {

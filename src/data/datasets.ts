@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
 import { join, resolve } from 'path';
 import type { DataFrame } from './frame';
-import { ScalingLabError, checkOptionKeys } from '../errors';
+import { ScalingLabError, checkOptionKeys, describeValue } from '../errors';
 import { readCSV } from './csv';
 import { type Columns, toDataFrame } from './frame';
 
@@ -41,12 +41,21 @@ export function dataDir(): string {
     'reinstall the package: its data/ folder ships the CSVs.');
 }
 
-function load(file: string): Columns {
+/** Checks a loader's options (keys and values) before its file is read, then reads the file. */
+function load(file: string, fn: string, options: unknown, keys: readonly string[] = ['as']): Columns {
+  const name = `datasets.${fn}`;
+  checkOptionKeys(name, options as object | undefined, keys);
+  const o = (options ?? {}) as { as?: unknown; table?: unknown };
+  if (o.as !== undefined && o.as !== 'dataframe' && o.as !== 'columns') {
+    throw new ScalingLabError('bad-option', `${name}: as must be 'dataframe' or 'columns', got ${describeValue(o.as)}.`, "leave it out for a DataFrame, or pass { as: 'columns' } for plain arrays.");
+  }
+  if (o.table !== undefined && o.table !== 'isoflop' && o.table !== 'optimal') {
+    throw new ScalingLabError('bad-option', `${name}: table must be 'isoflop' or 'optimal', got ${describeValue(o.table)}.`, "leave it out for the isoFLOP points, or pass { table: 'optimal' } for the per-budget optimal pairs.");
+  }
   return readCSV(join(dataDir(), file));
 }
 
-function finish(columns: Columns, meta: Omit<DatasetMeta, 'rows'>, options: DatasetOptions | undefined, fn: string): Dataset | DatasetColumns {
-  checkOptionKeys(`datasets.${fn}`, options, ['as']);
+function finish(columns: Columns, meta: Omit<DatasetMeta, 'rows'>, options: DatasetOptions | undefined): Dataset | DatasetColumns {
   const rows = Object.values(columns)[0]?.length ?? 0;
   const full: DatasetMeta = { ...meta, rows };
   const table = options?.as === 'columns' ? columns : toDataFrame(columns);
@@ -69,7 +78,7 @@ const CHIN_SOURCE = 'Hoffmann et al. 2022 (Chinchilla), Fig. 4, as extracted by 
 function chinchilla<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function chinchilla(options: { as: 'columns' }): DatasetColumns;
 function chinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
-  const src = load('chinchilla_width_depth.csv');
+  const src = load('chinchilla_width_depth.csv', 'chinchilla', options);
   const cols = pick(src, { model_size: 'params', FLOP: 'flops', loss: 'loss', num_tokens: 'tokens', d_model: 'width', n_layers: 'depth' });
   return finish(cols, {
     name: 'chinchilla', file: 'chinchilla_width_depth.csv',
@@ -77,7 +86,7 @@ function chinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
     licence: 'none stated; values read off a published figure',
     columns: { params: 'parameters N (model_size)', flops: 'training FLOP C', loss: 'final loss', tokens: 'training tokens D = C/(6N)', width: 'd_model', depth: 'n_layers' },
     notes: 'losses read from marker colours: about +/-0.015 quantisation error each',
-  }, options, 'chinchilla');
+  }, options);
 }
 
 /**
@@ -88,7 +97,7 @@ function chinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
 function epochChinchilla<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function epochChinchilla(options: { as: 'columns' }): DatasetColumns;
 function epochChinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
-  const src = load('epoch_chinchilla_extracted.csv');
+  const src = load('epoch_chinchilla_extracted.csv', 'epochChinchilla', options);
   const params = src['Model Size'] as number[];
   const flops = src['Training FLOP'] as number[];
   const cols: Columns = {
@@ -101,7 +110,7 @@ function epochChinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
     licence: 'none stated; values read off a published figure',
     columns: { params: 'Model Size', flops: 'Training FLOP', loss: 'loss', tokens: 'Training FLOP / (6 Model Size)', x: 'SVG x', y: 'SVG y', color: 'marker colour', hex_color: 'marker colour' },
     notes: "Epoch's replication drops the 5 highest losses and fits with Huber (delta 1e-3, summed) on log L",
-  }, options, 'epochChinchilla');
+  }, options);
 }
 
 /**
@@ -111,13 +120,13 @@ function epochChinchilla(options?: DatasetOptions): Dataset | DatasetColumns {
 function gadreWidthDepth<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function gadreWidthDepth(options: { as: 'columns' }): DatasetColumns;
 function gadreWidthDepth(options?: DatasetOptions): Dataset | DatasetColumns {
-  const src = load('gadre2024_width_depth_grid.csv');
+  const src = load('gadre2024_width_depth_grid.csv', 'gadreWidthDepth', options);
   const cols = pick(src, { d_model: 'width', n_layers: 'depth', n_heads: 'n_heads', 'head_dim?': 'head_dim', lr: 'lr', wd: 'wd', global_bs: 'global_bs', tokens: 'tokens', warmup: 'warmup', cooldown_end_lr: 'cooldown_end_lr', loss: 'loss' });
   return finish(cols, {
     name: 'gadreWidthDepth', file: 'gadre2024_width_depth_grid.csv',
     source: 'Gadre et al. 2024, github.com/mlfoundations/scaling (exp_data/grid.json)', licence: 'MIT',
     columns: { width: 'd_model', depth: 'n_layers', tokens: 'training tokens', loss: 'final loss' },
-  }, options, 'gadreWidthDepth');
+  }, options);
 }
 
 /** Which Porian et al. table: every isoFLOP point, or the per-budget optimal pairs. */
@@ -131,10 +140,9 @@ type PorianTable = 'isoflop' | 'optimal';
 function porianRecipes<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe'; table?: PorianTable }): Dataset<T>;
 function porianRecipes(options: { as: 'columns'; table?: PorianTable }): DatasetColumns;
 function porianRecipes(options?: DatasetOptions & { table?: PorianTable }): Dataset | DatasetColumns {
-  checkOptionKeys('datasets.porianRecipes', options, ['as', 'table']);
   const optimal = options?.table === 'optimal';
   const file = optimal ? 'porian2024_optimal_pairs.csv' : 'porian2024_isoflop_points.csv';
-  const src = load(file);
+  const src = load(file, 'porianRecipes', options, ['as', 'table']);
   const cols: Columns = { recipe: src.setting };
   for (const [k, v] of Object.entries(src)) if (k !== 'setting') cols[k] = v;
   return finish(cols, {
@@ -143,7 +151,7 @@ function porianRecipes(options?: DatasetOptions & { table?: PorianTable }): Data
     columns: optimal
       ? { recipe: 'training recipe (setting)', flops: 'budget C', n_star: 'optimal N', d_star: 'optimal D', loss_star: 'optimal loss' }
       : { recipe: 'training recipe (setting)', flops: 'budget C', params: 'N', tokens: 'D', loss: 'loss' },
-  }, { as: options?.as }, 'porianRecipes');
+  }, { as: options?.as });
 }
 
 /**
@@ -153,7 +161,7 @@ function porianRecipes(options?: DatasetOptions & { table?: PorianTable }): Data
 function optTrajectories<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function optTrajectories(options: { as: 'columns' }): DatasetColumns;
 function optTrajectories(options?: DatasetOptions): Dataset | DatasetColumns {
-  const src = load('opt_training_trajectories.csv');
+  const src = load('opt_training_trajectories.csv', 'optTrajectories', options);
   const size = src.model_size as string[];
   const mult: Record<string, number> = { m: 1e6, b: 1e9 };
   const cols: Columns = {
@@ -169,19 +177,19 @@ function optTrajectories(options?: DatasetOptions): Dataset | DatasetColumns {
     name: 'optTrajectories', file: 'opt_training_trajectories.csv',
     source: 'Choshen et al. 2025, github.com/IBM/ColPret (OPT 125m to 175b)', licence: 'MIT',
     columns: { params: 'nominal size from the model name', tokens: '10^num_token', flops: '10^flops', loss: 'ln(ppl)' },
-  }, options, 'optTrajectories');
+  }, options);
 }
 
 /** GPT-2 124M to 1558M on OpenWebText (`gpt2_openwebtext_losses.csv`, nanoGPT README): model, params, train_loss, loss (validation). */
 function gpt2<T extends DataFrame = DataFrame>(options?: { as?: 'dataframe' }): Dataset<T>;
 function gpt2(options: { as: 'columns' }): DatasetColumns;
 function gpt2(options?: DatasetOptions): Dataset | DatasetColumns {
-  const src = load('gpt2_openwebtext_losses.csv');
+  const src = load('gpt2_openwebtext_losses.csv', 'gpt2', options);
   const cols = pick(src, { model: 'model', params: 'params', owt_train_loss: 'train_loss', owt_val_loss: 'loss', source: 'source' });
   return finish(cols, {
     name: 'gpt2', file: 'gpt2_openwebtext_losses.csv', source: "karpathy/nanoGPT README 'baselines' table", licence: 'MIT',
     columns: { params: 'parameters', loss: 'OpenWebText validation loss', train_loss: 'OpenWebText train loss' },
-  }, options, 'gpt2');
+  }, options);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ScalingLabError } from '../errors';
 import { ColumnTable } from './columnTable';
 import type { Columns, DataFrame } from './table';
+import { setOwn } from '../util/own';
 
 export type { Columns, DataFrame } from './table';
 
@@ -53,6 +54,6 @@ export function isDataFrame(x: unknown): x is DataFrame {
 /** Reads a DataFrame's columns out as plain arrays. */
 export function dataFrameColumns(df: DataFrame): Columns {
   const out: Columns = {};
-  for (const name of df.columns) out[name] = Array.from(df.column(name).values as ArrayLike<number | string>);
+  for (const name of df.columns) setOwn(out, name, Array.from(df.column(name).values as ArrayLike<number | string>));
   return out;
 }

@@ -5,7 +5,7 @@ import { Rng } from '../util/random';
 import { interval } from '../util/stats';
 import { fmt } from '../util/format';
 import { attachDisplay } from '../display-hook';
-import { checkLevel } from './inference';
+import { checkLevel } from './settings';
 import { fitUniversal, type UniversalOptions } from './universal';
 import { fitLaw, type LawOptions } from './law';
 import type { ExcludeSpec, Row } from './exclude';

@@ -1,6 +1,7 @@
 import { ScalingLabError } from '../errors';
 import type { Columns } from '../data/frame';
 import { numRows } from '../data/columns';
+import { setOwn } from '../util/own';
 
 /** A row as given to an exclusion predicate: every column's value in that row. */
 export type Row = Record<string, number | string>;
@@ -44,7 +45,7 @@ export function applyExclusions(columns: Columns, spec: ExcludeSpec | undefined,
     let k = 0;
     for (let i = 0; i < n; i++) {
       const row: Row = {};
-      for (const c of names) row[c] = columns[c][i];
+      for (const c of names) setOwn(row, c, columns[c][i]);
       if ((pred as (r: Row, i: number) => unknown)(row, i)) { excluded.add(i); k++; }
     }
     reasons.push(`${k} row${k !== 1 ? 's' : ''} by predicate`);

@@ -1,6 +1,7 @@
 export * from './types';
 export { fitUniversal, UNIVERSAL_EXPONENTS } from './universal';
-export type { UniversalOptions, UniversalTerm } from './universal';
+export type { UniversalOptions, UniversalTerm, UniversalFit } from './universal';
+export type { TermParams } from './universalFit';
 export { fitLaw } from './law';
 export type { LawOptions } from './law';
 export { fitPowerLaw } from './powerLaw';

@@ -1,5 +1,5 @@
-import { ScalingLabError } from '../errors';
 import { Rng } from '../util/random';
+import { checkAborted, minimumResamples, type InferenceSettings } from './settings';
 import { interval, normalQuantile } from '../util/stats';
 import { psi } from './huber';
 import { invertSymmetric } from './linalg';
@@ -10,36 +10,6 @@ import type { ParamEstimate } from './types';
  * log-residual objective, mapped to reported units by the delta method; a bootstrap by run; and
  * intervals at one level (normal for standard errors, percentile for bootstrap draws).
  */
-
-/** The uncertainty options every fitter shares, with their defaults resolved. */
-export interface InferenceSettings {
-  /** Bootstrap resamples by run; 0 for none. */
-  resamples: number;
-  seed: number;
-  /** Level of every interval, in (0, 1). */
-  level: number;
-}
-
-/** Default resamples, seed and level (documented on each fitter's options). */
-export const INFERENCE_DEFAULTS = { resamples: 200, seed: 0, level: 0.95 } as const;
-
-/** Checks `bootstrap`, `seed` and `level` as the fitters take them. */
-export function inferenceSettings(fn: string, options: { bootstrap?: number | false; seed?: number; level?: number }): InferenceSettings {
-  const resamples = options.bootstrap === false ? 0 : options.bootstrap ?? INFERENCE_DEFAULTS.resamples;
-  if (!Number.isInteger(resamples) || resamples < 0) {
-    throw new ScalingLabError('bad-option', `${fn}: bootstrap must be a non-negative integer (resamples) or false, got ${options.bootstrap}.`);
-  }
-  return { resamples, seed: options.seed ?? INFERENCE_DEFAULTS.seed, level: checkLevel(fn, options.level) };
-}
-
-/** The `level` option, checked (default 0.95). */
-export function checkLevel(fn: string, level: number | undefined): number {
-  const out = level ?? INFERENCE_DEFAULTS.level;
-  if (typeof out !== 'number' || !(out > 0 && out < 1)) {
-    throw new ScalingLabError('bad-option', `${fn}: level must be a number in (0, 1), got ${String(out)}.`, 'e.g. level: 0.95 for 95% intervals.');
-  }
-  return out;
-}
 
 /** The scalar multiplying (J'J)^-1: s^2 for least squares, Huber's K^2 E[psi^2]/E[psi']^2 otherwise; null if undefined. */
 export function huberCovFactor(sumPsi2: number, nInside: number, n: number, p: number, delta: number): number | null {
@@ -139,13 +109,14 @@ export interface BootstrapResult {
  * Bootstrap by run: each resample draws n runs with replacement (as integer weights, so the design is
  * never copied) from the seeded generator and refits. `refit` must start from the full-data solution.
  */
-export function bootstrapByRun(n: number, names: string[], settings: InferenceSettings, refit: (weights: Float64Array) => Refit, report: (done: number) => void): BootstrapResult {
+export function bootstrapByRun(fn: string, n: number, names: string[], settings: InferenceSettings, refit: (weights: Float64Array) => Refit, report: (done: number) => void): BootstrapResult {
   const { resamples, seed } = settings;
   const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, [] as number[]]));
   const rng = new Rng(seed);
   const w = new Float64Array(n);
   let failed = 0;
   for (let b = 0; b < resamples; b++) {
+    checkAborted(settings.signal, fn, `bootstrap (resample ${b + 1} of ${resamples})`);
     w.fill(0);
     for (let i = 0; i < n; i++) w[rng.int(n)]++;
     const r = refit(w);
@@ -156,10 +127,22 @@ export function bootstrapByRun(n: number, names: string[], settings: InferenceSe
   return { samples, resamples, seed, failed };
 }
 
-/** Replaces each bootstrapped parameter's interval by the percentile interval of its draws; returns the warning, if any. */
-export function applyBootstrap(params: Record<string, ParamEstimate>, boot: BootstrapResult, level: number): string | null {
-  for (const [k, draws] of Object.entries(boot.samples)) params[k].ci = interval(draws, level);
-  return boot.failed ? `${boot.failed} of ${boot.resamples} bootstrap refits did not meet the convergence test.` : null;
+/**
+ * Replaces each bootstrapped parameter's interval by the percentile interval of its draws, when there
+ * are enough draws for one at `level`; returns the warnings, each with what to do.
+ */
+export function applyBootstrap(params: Record<string, ParamEstimate>, boot: BootstrapResult, level: number): string[] {
+  const warnings: string[] = [];
+  const need = minimumResamples(level);
+  if (boot.resamples < need) {
+    warnings.push(`${boot.resamples} bootstrap resample${boot.resamples > 1 ? 's are' : ' is'} too few for a ${levelText(level)} percentile interval (it needs at least ${need} to have a draw beyond each end, and 200 or more to be stable), so the intervals are the standard-error ones (value +/- ${normalZ(level).toFixed(2)} SE); the draws are kept in bootstrap.samples. To fix: pass bootstrap: 200 or more, or bootstrap: 0 for no bootstrap.`);
+  } else {
+    for (const [k, draws] of Object.entries(boot.samples)) params[k].ci = interval(draws, level);
+  }
+  if (boot.failed) {
+    warnings.push(`${boot.failed} of ${boot.resamples} bootstrap refits did not meet the convergence test, so the intervals may be too wide. To fix: check that the full fit converged, fix or bound the parameters the data do not determine (see the condition number), or raise maxIter.`);
+  }
+  return warnings;
 }
 
 /** Interval label of reports, e.g. '95%'. */

@@ -1,65 +1,77 @@
-import { ScalingLabError, checkOptionKeys } from '../errors';
+import { checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
 import { toColumns, requireColumn, type DataInput } from '../data/columns';
 import { LAWS } from '../laws/builtin';
 import { checkSymbolsAgainstColumns } from '../laws/symbolCheck';
 import { parseLaw, compileLaw, substitute, scaleParameters, evaluateNode, type MathNode } from '../laws/expression';
 import { fmt } from '../util/format';
+import { hasOwn, ownValue } from '../util/own';
 import type { ExcludeSpec } from './exclude';
 import { checkObjective, deltaOf } from './huber';
 import { prepareDesign, type Design } from './design';
 import { resolveParams, naturalValues, naturalJacobian, reportedParams, type ParamSpecOptions, type ResolvedParams } from './params';
 import { assignSymbols, ROLE_KEYS, type LawVariable } from './lawSymbols';
-import { buildStarts, parameterKinds, type StartSpec } from './startGrid';
-import { lmSolve, type LMProblem } from './lm';
+import { autoStartValues, buildStarts, type StartSpec } from './startGrid';
+import { parameterKinds, type ParameterKinds } from './paramRoles';
+import { lmSolve, type LMProblem, type LMResult } from './lm';
 import { linearCoefficients, CoefficientProjector } from './linearCoefficients';
-import { multistart, describeStarts, type MultistartResult } from './multistart';
-import {
-  applyBootstrap, bootstrapByRun, estimate, inferenceSettings, reportedCovariance, standardError, type InferenceSettings,
-} from './inference';
+import { multistart, describeStarts, type MultistartResult, type Run } from './multistart';
+import { applyBootstrap, bootstrapByRun, estimate, reportedCovariance, standardError } from './inference';
+import { checkMaxIter, inferenceSettings, type InferenceSettings, type SharedOptions } from './settings';
+import { checkRun, RESTART_RTOL, type ConvergenceCheck } from './verify';
+import { notFiniteAtStarts } from './lawDomain';
 import { assembleFit, type FitSolution } from './report';
 import type { FitResult, Objective, ParamEstimate } from './types';
 
-export interface LawOptions extends ParamSpecOptions {
+export interface LawOptions extends ParamSpecOptions, SharedOptions {
   /** { huber: 1e-3 } (default): Huber on log L, summed over points; or 'lsq': least squares on log L. */
   objective?: Objective;
   /** Rows to leave out: { highestLoss: k }, a predicate (row, i) => boolean, or row indices. */
   exclude?: ExcludeSpec;
   /**
-   * Start points of the local solver (Levenberg-Marquardt from each; the lowest objective wins):
-   * 'hoffmann' (Hoffmann et al.'s 4,500-point grid for E + A/N^alpha + B/D^beta), 'auto' (default: a
-   * small log-spaced grid) or an array of { parameter: value } records in natural units. From a grid,
-   * each run first sets the linear coefficients (E, A, B in the Chinchilla law) to their best values for
-   * the start's exponents when that lowers the objective; starts that then coincide are run once.
-   * Given starts are used exactly as given.
+   * Start points of the local solver (Levenberg-Marquardt from each; the lowest converged objective
+   * wins): 'hoffmann' (Hoffmann et al.'s 4,500-point grid for E + A/N^alpha + B/D^beta), 'auto'
+   * (default: a small grid whose values come from each parameter's role and the data's ranges:
+   * exponents 0.2, 0.5, 1; floors below the lowest loss; offsets of log x across the range of log x;
+   * scales of x across the range of x; coefficients log-spaced) or an array of { parameter: value }
+   * records in natural units. From a grid, each run first sets the linear coefficients (E, A, B in the
+   * Chinchilla law) to their best values for the start's other parameters when that lowers the
+   * objective; starts that then coincide are run once. Given starts are used exactly as given.
    */
   starts?: StartSpec;
   /** Law variable -> data column, e.g. { N: 'model_size' } (default: exact column name, else alias by role). */
   variables?: Record<string, string>;
   /** Column names by role: loss, params, tokens, width, depth, flops, steps, time. */
   loss?: string; params?: string; tokens?: string; width?: string; depth?: string; flops?: string; steps?: string; time?: string;
-  /** Bootstrap resamples by run (default 200; 0 or false for none), refitted from the best solution. */
+  /** Bootstrap resamples by run (default 200; 0 or false for none; above 10,000 only with allowLargeBootstrap), refitted from the best solution. */
   bootstrap?: number | false;
-  /** Bootstrap seed (default 0). */
+  /** Bootstrap seed, an integer (default 0). */
   seed?: number;
   /** Level of the intervals (default 0.95): bootstrap percentiles, or value +/- z stderr without a bootstrap. */
   level?: number;
-  /** Iteration cap per start (default 200; a start that hits it is not converged). */
+  /** Iteration cap per start, an integer from 1 to 100,000 (default 200; a start that hits it is not converged). */
   maxIter?: number;
   /** Progress of the start grid and the bootstrap. */
   onProgress?: ProgressCallback;
+  /** Stops the start grid and the bootstrap (default: the running notebook cell's signal, so a kernel interrupt stops it). */
+  signal?: AbortSignal;
 }
 
 const KNOWN = ['objective', 'exclude', 'starts', 'variables', 'loss', ...ROLE_KEYS,
-  'bootstrap', 'seed', 'level', 'maxIter', 'onProgress', 'fixed', 'bounds', 'tied', 'logParams'];
+  'bootstrap', 'seed', 'level', 'maxIter', 'onProgress', 'signal', 'allowLargeBootstrap', 'fixed', 'bounds', 'tied', 'logParams'];
 const FN = 'fitLaw';
 /** Largest step per iteration of a log-parameter or an exponent (in theta): without it a parameter the loss is insensitive to can run off. */
 const MAX_LOG_STEP = 10;
 /** Iteration cap of bootstrap refits, at least (they start at the optimum, but resamples can move it far). */
 const BOOTSTRAP_MAX_ITER = 500;
+/** Given starts whose values the convergence check also probes a poorly determined parameter at (besides the automatic grid's). */
+const MAX_PROBES = 4;
 
 /** A law compiled on a design, with fixed values and tied expressions substituted. */
 interface LawProblem { prob: LMProblem; node: MathNode; model: LMProblem['model'] }
+
+/** The verified best run: its point, result and convergence check. */
+interface Verified { theta: Float64Array; res: LMResult; check: ConvergenceCheck }
 
 /**
  * Fits any law written as a math expression (or a built-in name: 'chinchilla', 'universal', 'kaplan')
@@ -71,8 +83,8 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
   const objective = checkObjective(FN, options.objective ?? { huber: 1e-3 });
   const delta = deltaOf(objective);
   const settings = inferenceSettings(FN, options);
-  const maxIter = options.maxIter ?? 200;
-  const builtin = typeof law === 'string' && law in LAWS ? LAWS[law as keyof typeof LAWS] : null;
+  const maxIter = checkMaxIter(FN, options.maxIter, 200);
+  const builtin = typeof law === 'string' ? ownValue(LAWS as Record<string, (typeof LAWS)[keyof typeof LAWS]>, law) ?? null : null;
   const parsed = parseLaw(builtin ? builtin.expression : law, FN);
   const columns = toColumns(data, FN);
   const lossColumn = requireColumn(columns, 'loss', FN, options.loss);
@@ -82,19 +94,28 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
   const rp = resolveParams(FN, params, variables.map((v) => v.name), options, defaultLog);
   const design = lawDesign(columns, lossColumn, variables, rp, options.exclude);
   const problem = lawProblem(parsed.node, rp, design);
-  const kinds = parameterKinds(parsed.node, params, defaultLog);
-  const starts = buildStarts(options.starts ?? 'auto', rp, kinds, design.loss.reduce((a, b) => Math.min(a, b), Infinity), FN);
-  const maxStep = Float64Array.from(rp.free, (k) => (rp.log.has(k) || kinds.exponents.has(k) ? MAX_LOG_STEP : Infinity));
+  const kinds = parameterKinds(parsed.node, params, defaultLog, variables.map((v) => v.name));
+  const startData = {
+    minLoss: design.loss.reduce((a, b) => Math.min(a, b), Infinity),
+    variables: Object.fromEntries(design.variables.map((v, k) => [v.name, design.x[k]])),
+  };
+  const starts = buildStarts(options.starts ?? 'auto', rp, kinds, startData, FN);
+  const gridValues = autoStartValues(rp, kinds, startData, FN);
+  const maxStep = Float64Array.from(rp.free, (k) => (logLike(k, rp, kinds) ? MAX_LOG_STEP : Infinity));
   // From a grid (not from starts the user gave), each local solve first projects the linear coefficients.
   const linear = linearCoefficients(problem.node, rp.free, rp.log, new Set(Object.keys(rp.bounds)));
   const projector = linear.length && !Array.isArray(options.starts) ? new CoefficientProjector(problem.model, design.loss, rp.free.length, linear) : null;
-  const runs = multistart(problem.prob, starts, { delta, maxIter, maxStep, projector, report: progressReporter('start grid', starts.length, options.onProgress) });
-  if (!runs.best) {
-    throw new ScalingLabError('fit-failed', `${FN}: the law is not positive and finite at any of the ${starts.length} start points.`,
-      'give start values where the law predicts positive losses (starts: [{ ... }]), or check the expression.');
-  }
-  const solution = lawSolution(problem, rp, design, runs, delta, settings, { maxIter: Math.max(maxIter, BOOTSTRAP_MAX_ITER), maxStep, onProgress: options.onProgress });
-  if (runs.invalid === starts.length - 1 && starts.length > 1) solution.warnings.push('all but one start point gave non-positive losses.');
+  const runs = multistart(problem.prob, starts, {
+    delta, maxIter, maxStep, projector, report: progressReporter('start grid', starts.length, options.onProgress), signal: settings.signal, fn: FN,
+  });
+  if (!runs.best) throw notFiniteAtStarts(FN, problem.node, rp, design, starts);
+  const verified = checkRun(problem.prob, runs.best, runs.lowerUnconverged, {
+    delta, maxIter: Math.max(maxIter, BOOTSTRAP_MAX_ITER), maxStep, workspace: runs.workspace,
+    probes: (j) => [...new Set([...gridValues[j], ...starts.slice(0, MAX_PROBES).map((s) => s[j])])],
+    probeStep: (j, v) => (logLike(rp.free[j], rp, kinds) ? 1 : 0.5 * Math.max(Math.abs(v), 1e-3)),
+  });
+  const solution = lawSolution(problem, rp, design, verified, delta, settings, { maxIter: Math.max(maxIter, BOOTSTRAP_MAX_ITER), maxStep, workspace: runs.workspace, onProgress: options.onProgress });
+  solution.warnings.unshift(...runWarnings(runs, verified, rp, starts.length));
   const values = Object.fromEntries(Object.entries(solution.params).map(([k, e]) => [k, e.value]));
   const universal = builtin?.name === 'universal';
   return assembleFit(design, solution, {
@@ -103,6 +124,28 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
     starts: describeStarts(runs, starts.length, Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto', linear.map((j) => rp.free[j])),
     evaluateWith: (vv, pv) => evaluateNode(parsed.node, { ...pv, ...vv }),
   });
+}
+
+/** Log-parameters and exponents move in log-like units (a step of 1 is a factor e, or a unit of exponent). */
+function logLike(k: string, rp: ResolvedParams, kinds: ParameterKinds): boolean {
+  return rp.log.has(k) || kinds.exponents.has(k);
+}
+
+/** What the user must know about the runs: a failed convergence check (and why), a lower run that did not converge, invalid starts. */
+function runWarnings(runs: MultistartResult, v: Verified, rp: ResolvedParams, count: number): string[] {
+  const out: string[] = [];
+  const low: Run | null = runs.lowerUnconverged;
+  // The verified point is reported (its res converged) though a run that did not converge went lower.
+  if (low && v.res.converged && !v.check.passed && low.res.objective < v.res.objective * (1 - RESTART_RTOL)) {
+    const there = naturalValues(rp, low.theta);
+    const moved = rp.free.map((k, j) => ({ k, d: Math.abs(low.theta[j] - v.theta[j]) })).sort((a, b) => b.d - a.d).slice(0, 2).map(({ k }) => `${k} = ${fmt(there[k])}`);
+    out.push(`NOT converged to the minimum: start #${low.start} reached a lower objective (${low.res.objective.toExponential(4)}, vs ${v.res.objective.toExponential(4)} reported) but did not converge (${low.res.reason}), with ${moved.join(', ')}. `
+      + 'The objective may keep falling towards the edge of the parameter space (a parameter the data do not bound), or differ there only by rounding; the reported parameters are the best converged run. To fix: bound or fix those parameters, then fit again.');
+  } else if (!v.check.passed) {
+    out.push(`the fit did NOT converge (${v.check.failure}): the parameters are not a verified optimum. To fix: try other starts, fix or bound the parameters the data do not determine (see the condition number), or raise maxIter.`);
+  }
+  if (runs.invalid === count - 1 && count > 1) out.push('all but one start point gave non-positive losses.');
+  return out;
 }
 
 function lawDesign(columns: Design['columns'], lossColumn: string, variables: LawVariable[], rp: ResolvedParams, exclude: ExcludeSpec | undefined): Design {
@@ -120,8 +163,10 @@ function lawDesign(columns: Design['columns'], lossColumn: string, variables: La
 }
 
 function lawProblem(lawNode: MathNode, rp: ResolvedParams, design: Design): LawProblem {
-  const tiedNodes: Record<string, MathNode> = Object.fromEntries(Object.entries(rp.tied).map(([k, t]) => [k, substitute(t.node, rp.fixed, {})]));
-  const node = substitute(lawNode, rp.fixed, tiedNodes);
+  // substitute() looks names up with `in`: objects without a prototype keep 'constructor' a plain name.
+  const bare = <T>(o: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, o);
+  const tiedNodes: Record<string, MathNode> = Object.fromEntries(Object.entries(rp.tied).map(([k, t]) => [k, substitute(t.node, bare(rp.fixed), bare({}))]));
+  const node = substitute(lawNode, bare(rp.fixed), bare(tiedNodes));
   const compiled = compileLaw(node, design.variables.map((v) => v.name), rp.free, rp.log).bind(design.x, design.logLoss);
   const prob: LMProblem = {
     n: design.n, p: rp.free.length, logy: design.logLoss, model: compiled.model, value: compiled.value,
@@ -130,13 +175,11 @@ function lawProblem(lawNode: MathNode, rp: ResolvedParams, design: Design): LawP
   return { prob, node, model: compiled.model.bind(compiled) };
 }
 
-/** The best run's parameters in natural units, their standard errors (delta method, ties included) and the bootstrap. */
-function lawSolution(problem: LawProblem, rp: ResolvedParams, design: Design, runs: MultistartResult, delta: number, settings: InferenceSettings,
-  refits: { maxIter: number; maxStep: Float64Array; onProgress?: ProgressCallback }): FitSolution {
-  const best = runs.best!;
+/** The verified run's parameters in natural units, their standard errors (delta method, ties included) and the bootstrap. */
+function lawSolution(problem: LawProblem, rp: ResolvedParams, design: Design, best: Verified, delta: number, settings: InferenceSettings,
+  refits: { maxIter: number; maxStep: Float64Array; workspace: MultistartResult['workspace']; onProgress?: ProgressCallback }): FitSolution {
   const th = best.theta;
   const warnings: string[] = [];
-  if (!best.res.converged) warnings.push(`the fit did NOT converge (best start stopped: ${best.res.reason} after ${best.res.iterations} iterations): the parameters are the last iterate, not an optimum.`);
   const values = naturalValues(rp, th);
   const cov = reportedCovariance(problem.model, th, design.logLoss, rp.free.length, delta, () => naturalJacobian(rp, th, values));
   if (cov.warning) warnings.push(cov.warning);
@@ -145,24 +188,23 @@ function lawSolution(problem: LawProblem, rp: ResolvedParams, design: Design, ru
   const reported = reportedParams(rp);
   const params: Record<string, ParamEstimate> = {};
   for (const k of rp.all) {
-    const a = reported.indexOf(k), j = rp.free.indexOf(k), fixed = k in rp.fixed;
+    const a = reported.indexOf(k), j = rp.free.indexOf(k), fixed = hasOwn(rp.fixed, k);
     const se = !fixed && cov.matrix && a >= 0 && !(j >= 0 && atBound[j]) ? standardError(cov.matrix, a) : null;
-    params[k] = estimate(k, values[k], se, settings.level, { fixed, tiedTo: k in rp.tied ? rp.tied[k].text : undefined, bounds: rp.bounds[k] });
+    params[k] = estimate(k, values[k], se, settings.level, { fixed, tiedTo: hasOwn(rp.tied, k) ? rp.tied[k].text : undefined, bounds: ownValue(rp.bounds, k) });
   }
   let bootstrap;
   if (settings.resamples > 0) {
     const theta = new Float64Array(rp.free.length);
-    bootstrap = bootstrapByRun(design.n, reported, settings, (weights) => {
+    bootstrap = bootstrapByRun(FN, design.n, reported, settings, (weights) => {
       theta.set(th);
-      const r = lmSolve(problem.prob, theta, { delta, weights, maxIter: refits.maxIter, maxStep: refits.maxStep }, runs.workspace);
+      const r = lmSolve(problem.prob, theta, { delta, weights, maxIter: refits.maxIter, maxStep: refits.maxStep }, refits.workspace);
       const natural = naturalValues(rp, theta);
       return { values: reported.map((k) => natural[k]), converged: r.converged };
     }, progressReporter('bootstrap', settings.resamples, refits.onProgress));
-    const warning = applyBootstrap(params, bootstrap, settings.level);
-    if (warning) warnings.push(warning);
+    warnings.push(...applyBootstrap(params, bootstrap, settings.level));
   }
   return {
-    params, objective: best.res.objective, converged: best.res.converged, iterations: best.res.iterations, gradientNorm: best.res.gradientNorm,
+    params, objective: best.res.objective, converged: best.res.converged && best.check.passed, convergence: best.check, iterations: best.res.iterations, gradientNorm: best.res.gradientNorm,
     logf: Float64Array.from(cov.f, Math.log), kFree: rp.free.length, bootstrap, covariance: cov.matrix ? { names: reported, matrix: cov.matrix } : null, warnings,
   };
 }

@@ -4,6 +4,7 @@ import type { Columns } from '../data/frame';
 import type { Role } from '../data/roles';
 import { SYMBOL_ROLES, type BuiltinLaw } from '../laws/builtin';
 import type { ParsedLaw } from '../laws/expression';
+import { ownValue } from '../util/own';
 
 /** Roles a law variable can stand for, and the options that name their columns. */
 export const ROLE_KEYS = ['params', 'tokens', 'width', 'depth', 'flops', 'steps', 'time'] as const;
@@ -24,19 +25,20 @@ export function assignSymbols(fn: string, parsed: ParsedLaw, builtin: BuiltinLaw
   checkVariablesOption(fn, parsed, options.variables);
   const names = Object.keys(columns);
   const roleOfColumn = (c: string): Role => (Object.entries(ROLE_ALIASES).find(([, al]) => al.includes(c))?.[0] as Role) ?? 'other';
+  const symbolRole = (s: string): Role | undefined => (builtin ? ownValue(builtin.variables, s) : undefined) ?? ownValue(SYMBOL_ROLES, s);
   const variables: LawVariable[] = [];
   const params: string[] = [];
   for (const s of parsed.symbols) {
-    const explicit = options.variables?.[s];
+    const explicit = options.variables ? ownValue(options.variables, s) : undefined;
     if (explicit !== undefined) {
       if (!names.includes(explicit)) throw new ScalingLabError('missing-column', `${fn}: variables.${s} = '${explicit}' is not a column. Columns present: ${names.join(', ')}.`);
-      variables.push({ name: s, column: explicit, role: builtin?.variables[s] ?? SYMBOL_ROLES[s] ?? roleOfColumn(explicit) });
+      variables.push({ name: s, column: explicit, role: symbolRole(s) ?? roleOfColumn(explicit) });
       continue;
     }
-    const role: Role | undefined = builtin?.variables[s] ?? SYMBOL_ROLES[s] ?? ((ROLE_KEYS as readonly string[]).includes(s) ? (s as Role) : undefined);
+    const role: Role | undefined = symbolRole(s) ?? ((ROLE_KEYS as readonly string[]).includes(s) ? (s as Role) : undefined);
     if (role && role !== 'other' && role !== 'loss') {
       const given = options[role as RoleKey];
-      const c = given !== undefined ? requireColumn(columns, role, fn, given) : names.includes(s) ? s : findColumn(columns, role);
+      const c = given !== undefined ? requireColumn(columns, role, fn, given) : names.includes(s) ? s : findColumn(columns, role, undefined, fn);
       if (!c) {
         throw new ScalingLabError('missing-column',
           `${fn}: law variable '${s}' stands for ${role}, but no ${role} column was found. Columns present: ${names.join(', ')}. Aliases tried: ${ROLE_ALIASES[role].join(', ')}.`,

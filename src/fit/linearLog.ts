@@ -1,5 +1,6 @@
 import { nnlsNormal } from './nnls';
 import { irlsWeight, psi, rho } from './huber';
+import type { LMProblem } from './lm';
 
 /** Converged when the constrained Gauss-Newton step changes every term by at most this fraction of the loss. */
 const STEP_RTOL = 1e-10;
@@ -81,6 +82,29 @@ export class LinearLogFit {
         return true;
       },
     };
+  }
+
+  /**
+   * The same problem for the generic solver and the convergence check (verify.ts): theta is the raw
+   * coefficients, each >= 0, the law X theta, its Jacobian X.
+   */
+  lmProblem(): LMProblem {
+    const { n, p, X } = this;
+    return {
+      n, p, logy: this.logy,
+      model: (theta, f, J) => {
+        this.model(theta, f);
+        J.set(X);
+        for (let i = 0; i < n; i++) if (!(f[i] > 0) || f[i] === Infinity) return false;
+        return true;
+      },
+      lower: new Float64Array(p), upper: new Float64Array(p).fill(Infinity),
+    };
+  }
+
+  /** A coefficient's natural size: the one that makes its term as large as the mean loss (for restart probes). */
+  coefficientScale(k: number): number {
+    return Math.exp(this.logy.reduce((a, b) => a + b, 0) / this.n) / this.scale[k];
   }
 
   /** Solves with optional weights (bootstrap counts) from `start` or the NNLS start; result in this.c. */

@@ -1,5 +1,6 @@
 import { lmSolve, LMWorkspace, type LMProblem, type LMResult } from './lm';
 import type { CoefficientProjector } from './linearCoefficients';
+import { checkAborted } from './settings';
 
 /**
  * Levenberg-Marquardt from every start point; the lowest objective wins. Two accelerations for grids:
@@ -8,7 +9,10 @@ import type { CoefficientProjector } from './linearCoefficients';
  *   so a start at the very point (bitwise) of an earlier one would repeat that run: it is counted, not re-run;
  * - basins (as in MLSL, Rinnooy Kan and Timmer 1987): a run that comes within a tight box of a converged
  *   minimum already found, with an objective within BASIN_OBJECTIVE_RTOL of it, is in that basin and is
- *   stopped; only runs that converge on their own can be the reported best.
+ *   stopped.
+ * Only runs that converge on their own can be the reported best: a run that did not converge may sit
+ * lower only because the law is evaluated to rounding at the edge of the parameter space (a saturation
+ * scale of 1e16), so it is reported as `lowerUnconverged`, for a warning, not as the fit.
  */
 
 /** A run joins a known minimum's basin when its objective is within this fraction of the minimum's... */
@@ -29,11 +33,22 @@ export interface MultistartOptions {
   projector?: CoefficientProjector | null;
   /** Called after each start with the best objective so far. */
   report?: (done: number, best?: number) => void;
+  /** Checked before each start: when aborted, the grid stops with the 'aborted' error of `fn`. */
+  signal?: AbortSignal;
+  fn?: string;
 }
 
+/** One run of the multi-start: its end point, result and start index. */
+export interface Run { theta: Float64Array; res: LMResult; start: number }
+
 export interface MultistartResult {
-  /** The best run: its end point, result and start index; null when no start gave a finite objective. */
-  best: { theta: Float64Array; res: LMResult; start: number } | null;
+  /**
+   * The best run: the lowest objective among the runs that converged, or when none did, among all;
+   * null when no start gave a finite objective.
+   */
+  best: Run | null;
+  /** The lowest run that did not converge, when it is below `best` (a run off to the edge, or rounding). */
+  lowerUnconverged: Run | null;
   /** Starts where the law was not positive and finite. */
   invalid: number;
   /** Runs stopped on entering a known minimum's basin. */
@@ -54,8 +69,10 @@ export function multistart(prob: LMProblem, starts: Float64Array[], options: Mul
   const joined = options.basins === false ? null : (th: Float64Array, obj: number) => inBasin(minima, th, obj);
   const project = projector ? projection(prob, projector, delta) : null;
   const seen = new Set<string>();
-  const out: MultistartResult = { best: null, invalid: 0, joined: 0, projected: 0, repeats: 0, workspace };
+  const out: MultistartResult = { best: null, lowerUnconverged: null, invalid: 0, joined: 0, projected: 0, repeats: 0, workspace };
+  let unconverged: Run | null = null;
   for (let s = 0; s < starts.length; s++) {
+    checkAborted(options.signal, options.fn ?? 'fit', `start grid (start ${s + 1} of ${starts.length})`);
     theta.set(starts[s]);
     if (project && project(theta)) out.projected++;
     const key = theta.join(',');
@@ -66,10 +83,15 @@ export function multistart(prob: LMProblem, starts: Float64Array[], options: Mul
     else if (res.reason === 'joined') out.joined++;
     else {
       if (joined && res.converged && !joined(theta, res.objective)) minima.push({ theta: Float64Array.from(theta), obj: res.objective });
-      if (!out.best || res.objective < out.best.res.objective) out.best = { theta: Float64Array.from(theta), res, start: s };
+      const run = { theta: Float64Array.from(theta), res, start: s };
+      if (res.converged) { if (!out.best || res.objective < out.best.res.objective) out.best = run; }
+      else if (!unconverged || res.objective < unconverged.res.objective) unconverged = run;
     }
-    report?.(s + 1, out.best?.res.objective);
+    report?.(s + 1, out.best?.res.objective ?? unconverged?.res.objective);
   }
+  // Only a converged run can be the best; when none converged, the lowest run is reported as not converged.
+  if (!out.best) out.best = unconverged;
+  else if (unconverged && unconverged.res.objective < out.best.res.objective) out.lowerUnconverged = unconverged;
   return out;
 }
 

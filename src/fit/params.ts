@@ -1,4 +1,5 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
+import { hasOwn } from '../util/own';
 import { parseLaw, evaluateNode, type MathNode } from '../laws/expression';
 import { nameRecord } from '../laws/names';
 
@@ -38,31 +39,31 @@ export function resolveParams(fn: string, params: string[], variables: string[],
   const fixed = nameRecord<number>();
   for (const [k, v] of Object.entries(spec.fixed ?? {})) {
     known(k, 'fixed');
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ScalingLabError('bad-option', `${fn}: fixed.${k} must be a finite number, got ${JSON.stringify(v)}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ScalingLabError('bad-option', `${fn}: fixed.${k} must be a finite number, got ${describeValue(v)}.`, `e.g. fixed: { ${k}: 1.8 }, or leave ${k} out of fixed to fit it.`);
     fixed[k] = v;
   }
   const bounds = nameRecord<[number, number]>();
   for (const [k, v] of Object.entries(spec.bounds ?? {})) {
     known(k, 'bounds');
     if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number' || Number.isNaN(v[0]) || Number.isNaN(v[1]) || !(v[0] < v[1])) {
-      throw new ScalingLabError('bad-option', `${fn}: bounds.${k} must be [lower, upper] with lower < upper, got ${JSON.stringify(v)}.`, 'use -Infinity / Infinity for an open side.');
+      throw new ScalingLabError('bad-option', `${fn}: bounds.${k} must be [lower, upper] with lower < upper, got ${describeValue(v)}.`, 'use -Infinity / Infinity for an open side.');
     }
-    if (k in fixed) throw new ScalingLabError('bad-option', `${fn}: '${k}' is both fixed and bounded.`, 'give it one or the other.');
+    if (hasOwn(fixed, k)) throw new ScalingLabError('bad-option', `${fn}: '${k}' is both fixed and bounded.`, 'give it one or the other.');
     bounds[k] = [v[0], v[1]];
   }
   const tied = nameRecord<{ text: string; node: MathNode }>();
   for (const [k, text] of Object.entries(spec.tied ?? {})) {
     known(k, 'tied');
-    if (k in fixed) throw new ScalingLabError('bad-option', `${fn}: '${k}' is both fixed and tied.`, 'give it one or the other.');
+    if (hasOwn(fixed, k)) throw new ScalingLabError('bad-option', `${fn}: '${k}' is both fixed and tied.`, 'give it one or the other.');
     if (typeof text !== 'string') throw new ScalingLabError('bad-option', `${fn}: tied.${k} must be an expression string, e.g. 'alpha'.`);
     const parsed = parseLaw(text, `${fn} tied.${k}`);
     for (const s of parsed.symbols) {
       if (!params.includes(s)) throw new ScalingLabError('unknown-symbol', `${fn}: tied.${k} = '${text}' uses '${s}', which is not a parameter of the law.`, `parameters are: ${params.join(', ')}.`);
-      if (s === k || (spec.tied && s in spec.tied)) throw new ScalingLabError('bad-option', `${fn}: tied.${k} = '${text}' refers to a tied parameter ('${s}').`, 'tie parameters only to free or fixed ones.');
+      if (s === k || (spec.tied && hasOwn(spec.tied, s))) throw new ScalingLabError('bad-option', `${fn}: tied.${k} = '${text}' refers to a tied parameter ('${s}').`, 'tie parameters only to free or fixed ones.');
     }
     tied[k] = { text, node: parsed.node };
   }
-  const free = params.filter((p) => !(p in fixed) && !(p in tied));
+  const free = params.filter((p) => !hasOwn(fixed, p) && !hasOwn(tied, p));
   if (free.length === 0) throw new ScalingLabError('bad-option', `${fn}: every parameter is fixed or tied; nothing to fit.`);
   let log: Set<string>;
   if (spec.logParams !== undefined) {

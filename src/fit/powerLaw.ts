@@ -3,8 +3,10 @@ import { attachDisplay } from '../display-hook';
 import { ScalingLabError, checkOptionKeys } from '../errors';
 import { toDataFrame, type Columns } from '../data/frame';
 import { toColumns, type DataInput } from '../data/columns';
-import { checkLevel, levelText, normalInterval } from './inference';
+import { levelText, normalInterval } from './inference';
+import { checkLevel } from './settings';
 import { weightedLine } from './weightedLine';
+import { hasOwn } from '../util/own';
 
 /** An estimate with its standard error and interval at the fit's level (value +/- z stderr, in log space for the coefficient). */
 export interface Estimate { value: number; stderr: number; ci: [number, number] }
@@ -136,7 +138,7 @@ function powerLawSummary(r: PowerLawFit): string {
 function readSeries(columns: Columns, options: PowerLawOptions): Series {
   const need = [options.x, options.y, options.logStd, options.weights].filter((c): c is string => typeof c === 'string');
   for (const c of need) {
-    if (!(c in columns)) {
+    if (!hasOwn(columns, c)) {
       throw new ScalingLabError('missing-column', `${FN}: no column '${c}'.`, `columns are: ${Object.keys(columns).join(', ')}.`);
     }
   }
@@ -170,7 +172,7 @@ function selectRows(columns: Record<string, Array<number | string>>, rows: numbe
   }
   if (!where || typeof where !== 'object') throw new ScalingLabError('bad-option', `${fn}: where must be an object { column: value } or a predicate (row, i) => boolean.`);
   for (const c of Object.keys(where)) {
-    if (!(c in columns)) throw new ScalingLabError('missing-column', `${fn}: where names a column '${c}' that is not in the data.`, `columns are: ${Object.keys(columns).join(', ')}.`);
+    if (!hasOwn(columns, c)) throw new ScalingLabError('missing-column', `${fn}: where names a column '${c}' that is not in the data.`, `columns are: ${Object.keys(columns).join(', ')}.`);
   }
   const picked = all.filter((i) => Object.entries(where).every(([c, v]) => columns[c][i] === v || String(columns[c][i]) === String(v)));
   if (picked.length === 0) {

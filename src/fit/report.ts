@@ -1,12 +1,14 @@
 import { fmt } from '../util/format';
 import type { DataFrame } from '../data/frame';
 import { attachDisplay } from '../display-hook';
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
+import { hasOwn } from '../util/own';
 import { toDataFrame } from '../data/frame';
 import { describeObjective } from './huber';
 import { designData, type Design } from './design';
 import { levelText, normalZ, type BootstrapResult } from './inference';
 import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
+import { SCALED_GRADIENT_TOL, type ConvergenceCheck } from './verify';
 
 /**
  * The report of a fit (lmfit's split: parameters, minimizer, report): the result object with its
@@ -24,6 +26,7 @@ export interface FitSolution {
   params: Record<string, ParamEstimate>;
   objective: number;
   converged: boolean;
+  convergence: ConvergenceCheck;
   iterations: number;
   gradientNorm: number;
   /** log of the fitted law at the design's points. */
@@ -62,7 +65,7 @@ export function assembleFit(design: Design, s: FitSolution, d: FitDescription): 
     law: d.law, lawName: d.lawName, roles, columns, params: s.params,
     ...(d.coefficients ? { coefficients: d.coefficients, exponents: d.exponents } : {}),
     objective: s.objective, objectiveKind: d.objectiveKind, level: d.level,
-    converged: s.converged, iterations: s.iterations, gradientNorm: s.gradientNorm,
+    converged: s.converged, convergence: s.convergence, iterations: s.iterations, gradientNorm: s.gradientNorm,
     n: design.n, excluded: { rows: data.included.flatMap((used, i) => (used ? [] : [i])), reason: design.exclusions },
     residuals: stats.residuals, logLik: stats.logLik, aic: stats.aic, bic: stats.bic,
     bootstrap: s.bootstrap ? { samples: s.bootstrap.samples, resamples: s.bootstrap.resamples, seed: s.bootstrap.seed } : undefined,
@@ -70,7 +73,7 @@ export function assembleFit(design: Design, s: FitSolution, d: FitDescription): 
     data, warnings: s.warnings, covariance: s.covariance,
     notes: {
       exclusions: design.exclusions,
-      columns: Object.entries(columns).map(([k, v]) => `${k} <- '${v}'`).join(', '),
+      columns: [Object.entries(columns).map(([k, v]) => `${k} <- '${v}'`).join(', '), ...design.duplicates].join('; '),
       ...(d.starts !== undefined ? { starts: d.starts } : {}),
     },
     evaluateWith: d.evaluateWith,
@@ -96,7 +99,7 @@ export function makeFitResult(parts: FitParts): FitResult {
         }
       }
       if (params) for (const k of Object.keys(params)) {
-        if (!(k in parts.params)) throw new ScalingLabError('unknown-parameter', `evaluate: unknown parameter '${k}'.`, `parameters are: ${Object.keys(parts.params).join(', ')}.`);
+        if (!hasOwn(parts.params, k)) throw new ScalingLabError('unknown-parameter', `evaluate: unknown parameter '${k}'.`, `parameters are: ${Object.keys(parts.params).join(', ')}.`);
       }
       return evaluateWith(vars, { ...values(), ...(params ?? {}) });
     },
@@ -107,12 +110,12 @@ export function makeFitResult(parts: FitParts): FitResult {
         const vars: Record<string, number> = {};
         for (const v of variables) {
           const candidates = [v, parts.columns[v], parts.roles[v]].filter((x): x is string => typeof x === 'string');
-          const key = candidates.find((c) => row && typeof row[c] === 'number');
+          const key = candidates.find((c) => row && typeof row === 'object' && hasOwn(row, c) && typeof row[c] === 'number');
           if (key === undefined) {
             throw new ScalingLabError('missing-variable', `predict: row ${i} has no value for law variable '${v}' (tried ${[...new Set(candidates)].join(', ')}).`,
               `give each row ${[...new Set(candidates)].map((c) => `'${c}'`).join(' or ')}.`);
           }
-          vars[v] = row[key];
+          vars[v] = checkedValue(row[key], i, key, v, parts.roles[v]);
         }
         const y = evaluateWith(vars, vals);
         if (!Number.isFinite(y)) throw new ScalingLabError('bad-value', `predict: the law is not finite at row ${i} (${JSON.stringify(vars)}).`, 'check that every size is positive.');
@@ -140,6 +143,14 @@ export function makeFitResult(parts: FitParts): FitResult {
   return attachDisplay(result);
 }
 
+/** A predict input: finite, and positive for a size (every role but 'other'), as the fit required of its data. */
+function checkedValue(x: number, row: number, key: string, variable: string, role: Role): number {
+  const positive = role !== 'other';
+  if (Number.isFinite(x) && (!positive || x > 0)) return x;
+  throw new ScalingLabError('bad-value', `predict: row ${row} has ${key} = ${describeValue(x)} (law variable '${variable}', ${role}); it must be ${positive ? 'positive and finite, as in the fitted data' : 'finite'}.`,
+    `fix row ${row}'s ${key}.`);
+}
+
 function status(p: ParamEstimate): string {
   if (p.tiedTo) return `tied = ${p.tiedTo}`;
   if (p.fixed) return 'fixed';
@@ -159,6 +170,7 @@ export function summaryText(r: FitResult): string {
   lines.push(`  columns: ${roleText}; loss = '${r.columns.loss}'`);
   if (r.notes?.starts) lines.push(`  starts: ${r.notes.starts}`);
   lines.push(`  converged: ${r.converged ? 'yes' : 'NO'} (${r.iterations} iterations, gradient norm ${r.gradientNorm.toExponential(2)})`);
+  lines.push(`  convergence check: ${convergenceText(r.convergence)}`);
   lines.push('');
   const ciLabel = r.bootstrap
     ? `${levelText(r.level)} CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})`
@@ -187,6 +199,16 @@ export function summaryText(r: FitResult): string {
     for (const w of r.warnings) lines.push(`  WARNING: ${w}`);
   }
   return lines.join('\n');
+}
+
+/** The summary's convergence-check line: what was checked, the numbers, and the verdict. */
+export function convergenceText(c: ConvergenceCheck): string {
+  const restarts = c.restarts
+    ? `${c.restarts} restart${c.restarts > 1 ? 's' : ''} from the reported point ${c.restartImprovement > 0 ? `improved it by ${fmt(c.restartImprovement, 2)} (relative)` : Number.isNaN(c.restartImprovement) ? 'kept improving it' : 'did not improve it'}`
+    : 'no restart needed';
+  const adopted = c.improvedBy > 0 ? `; the solver's end point was improved by ${fmt(c.improvedBy, 2)} (relative) by a restart first` : '';
+  return `scaled gradient ${fmt(c.scaledGradient, 2)} (limit ${SCALED_GRADIENT_TOL}), ${restarts}${adopted}, condition number of the curvature ${fmt(c.conditionNumber, 2)}: `
+    + (c.passed ? 'passed' : `FAILED (${c.failure ?? 'see warnings'})`);
 }
 
 /** Residual statistics, Gaussian log-likelihood on log residuals and information criteria. */

@@ -1,8 +1,8 @@
 import { ScalingLabError } from '../errors';
-import { scaleParameters, type MathNode } from '../laws/expression';
-import { additiveTerms } from '../laws/tree';
+import { hasOwn } from '../util/own';
 import type { ResolvedParams } from './params';
 import { thetaOf } from './params';
+import { rangeStarts, type ParameterKinds } from './paramRoles';
 
 /** Where the local solver starts: Hoffmann's grid, a small automatic grid, or given points. */
 export type StartSpec = 'hoffmann' | 'auto' | Array<Record<string, number>>;
@@ -33,41 +33,48 @@ function product(names: string[], values: number[][]): Array<Record<string, numb
   return out;
 }
 
-/** What each parameter is in the law, for the automatic grid: exponents and additive floors (the rest are scales). */
-export interface ParameterKinds { exponents: Set<string>; floors: Set<string> }
+/** What the automatic grid reads off the data: the lowest loss fitted, and each law variable's values. */
+export interface StartData { minLoss: number; variables: Record<string, Float64Array> }
 
-/**
- * Exponents are parameters inside an exponent; floors are default log-parameters standing alone as an
- * additive term of the top-level sum (E in E + A/N^alpha).
- */
-export function parameterKinds(node: MathNode, params: string[], defaultLog: string[]): ParameterKinds {
-  const exponents = new Set<string>();
-  node.traverse((nd) => {
-    if (nd.type === 'OperatorNode' && nd.fn === 'pow') nd.args![1].traverse((q) => { if (q.type === 'SymbolNode' && params.includes(q.name!)) exponents.add(q.name!); });
-  });
-  const scales = scaleParameters(node, params);
-  const alone = (k: string) => additiveTerms(node).some((t) => t.type === 'SymbolNode' && t.name === k);
-  return { exponents, floors: new Set(defaultLog.filter((k) => !exponents.has(k) && scales.includes(k) && alone(k))) };
+/** The automatic grid's values of one parameter, from its role in the law and the data's ranges. */
+function autoValues(k: string, rp: ResolvedParams, kinds: ParameterKinds, data: StartData): number[] {
+  const own = (m: Map<string, unknown>) => m.has(k);
+  if (kinds.exponents.has(k)) return [0.2, 0.5, 1];
+  const ranged = own(kinds.offsets) ? rangeStarts(data.variables[kinds.offsets.get(k)!.variable], 'offset', kinds.offsets.get(k)!.transform)
+    : own(kinds.scales) ? rangeStarts(data.variables[kinds.scales.get(k)!], 'scale')
+      : own(kinds.rates) ? rangeStarts(data.variables[kinds.rates.get(k)!], 'rate') : [];
+  // A log-parameter needs positive starts (an offset can be negative).
+  const usable = rp.log.has(k) ? ranged.filter((v) => v > 0) : ranged;
+  if (usable.length) return usable;
+  if (kinds.floors.has(k)) return [0.5 * data.minLoss, 0.9 * data.minLoss];
+  if (rp.log.has(k)) return [1, Math.exp(5), Math.exp(10), Math.exp(15)];
+  return [0.1, 1];
 }
 
-/** Start points in theta space (rows of length free.length); minLoss is the lowest loss fitted. */
-export function buildStarts(spec: StartSpec, rp: ResolvedParams, kinds: ParameterKinds, minLoss: number, fn: string): Float64Array[] {
+/**
+ * Each free parameter's values in the automatic grid, in theta (clamped to its bounds): where the
+ * convergence check restarts a poorly determined parameter from.
+ */
+export function autoStartValues(rp: ResolvedParams, kinds: ParameterKinds, data: StartData, fn: string): number[][] {
+  return rp.free.map((k, j) => [...new Set(autoValues(k, rp, kinds, data).map((v) => clamp(thetaOf(rp, j, v, fn), rp.lower[j], rp.upper[j])))]);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}
+
+/** Start points in theta space (rows of length free.length). */
+export function buildStarts(spec: StartSpec, rp: ResolvedParams, kinds: ParameterKinds, data: StartData, fn: string): Float64Array[] {
   let natural: Array<Record<string, number>>;
   if (spec === 'hoffmann') {
-    const extra = rp.free.filter((k) => !(k in HOFFMANN_GRID));
+    const extra = rp.free.filter((k) => !hasOwn(HOFFMANN_GRID, k));
     if (extra.length) {
       throw new ScalingLabError('bad-option', `${fn}: starts 'hoffmann' is the grid for E + A/N^alpha + B/D^beta; this law has free parameter(s) ${extra.join(', ')} outside it.`,
         "use starts: 'auto' or give start points as an array of { parameter: value } records.");
     }
     natural = product(rp.free, rp.free.map((k) => HOFFMANN_GRID[k]));
   } else if (spec === 'auto' || spec === undefined) {
-    const values = rp.free.map((k) => {
-      if (kinds.exponents.has(k)) return [0.2, 0.5, 1];
-      if (kinds.floors.has(k)) return [0.5 * minLoss, 0.9 * minLoss];
-      if (rp.log.has(k)) return [1, Math.exp(5), Math.exp(10), Math.exp(15)];
-      return [0.1, 1];
-    });
-    natural = product(rp.free, values);
+    natural = product(rp.free, rp.free.map((k) => autoValues(k, rp, kinds, data)));
     // Keep it small: thin evenly.
     if (natural.length > MAX_AUTO_STARTS) { const stride = natural.length / MAX_AUTO_STARTS; natural = Array.from({ length: MAX_AUTO_STARTS }, (_, i) => natural[Math.floor(i * stride)]); }
   } else if (Array.isArray(spec)) {
@@ -83,14 +90,5 @@ export function buildStarts(spec: StartSpec, rp: ResolvedParams, kinds: Paramete
   } else {
     throw new ScalingLabError('bad-option', `${fn}: starts must be 'hoffmann', 'auto' or an array of { parameter: value } records.`);
   }
-  return natural.map((s) => {
-    const th = new Float64Array(rp.free.length);
-    rp.free.forEach((k, j) => {
-      let v = thetaOf(rp, j, s[k], fn);
-      if (v < rp.lower[j]) v = rp.lower[j];
-      if (v > rp.upper[j]) v = rp.upper[j];
-      th[j] = v;
-    });
-    return th;
-  });
+  return natural.map((s) => Float64Array.from(rp.free, (k, j) => clamp(thetaOf(rp, j, s[k], fn), rp.lower[j], rp.upper[j])));
 }

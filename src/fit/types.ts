@@ -7,6 +7,7 @@ import type { DataFrame } from '../data/frame';
 
 import type { Role } from '../data/roles';
 
+
 export type { Role };
 
 /** One fitted parameter, as lmfit reports it. */
@@ -44,6 +45,23 @@ export interface UniversalityTest {
   verdict: string;
 }
 
+/** What the convergence check found; `summary()` prints it (fit/verify.ts). */
+export interface ConvergenceCheck {
+  /** Largest cosine between the (Huber-weighted) log residuals and a column of the log-Jacobian: 0 at a stationary point. */
+  scaledGradient: number;
+  /** Relative decrease of the objective that the restarts from the reported point reached (0: none did better). */
+  restartImprovement: number;
+  /** Restarts run from the reported point (the solver again, the Newton step, probes of poorly determined parameters). */
+  restarts: number;
+  /** Condition number of the curvature with every parameter scaled to unit diagonal (Infinity when singular). */
+  conditionNumber: number;
+  /** Relative decrease adopted from restarts before the point passed (0 when the solver's own end point passed). */
+  improvedBy: number;
+  passed: boolean;
+  /** Why the check failed, when it did. */
+  failure?: string;
+}
+
 /** What any fit (fitUniversal, fitLaw) returns. */
 export interface FitResult {
   kind: 'fit';
@@ -65,8 +83,13 @@ export interface FitResult {
   objectiveKind: Objective;
   /** Level of every interval in `params` and `universality` (the `level` option; default 0.95). */
   level: number;
-  /** True only if the best run met its convergence test. */
+  /**
+   * True only when the best run met the solver's test and the convergence check at its end point passed
+   * (scaled gradient, restarts that cannot improve it): see `convergence`.
+   */
   converged: boolean;
+  /** The convergence check at the reported point: what was checked and what it found. */
+  convergence: ConvergenceCheck;
   iterations: number;
   gradientNorm: number;
   /** Points used, and those excluded with the reason. */

@@ -8,19 +8,20 @@ import { prepareDesign, type Design } from './design';
 import { LinearLogFit, type LinearSolve } from './linearLog';
 import { fitFreeExponents } from './universalFree';
 import { universalityTest } from './universality';
-import {
-  applyBootstrap, bootstrapByRun, estimate, inferenceSettings, reportedCovariance, standardError, type InferenceSettings,
-} from './inference';
+import { applyBootstrap, bootstrapByRun, estimate, reportedCovariance, standardError } from './inference';
+import { inferenceSettings, type InferenceSettings, type SharedOptions } from './settings';
+import { LMWorkspace } from './lm';
+import { checkRun } from './verify';
 import { assembleFit, fitStatistics, type FitSolution } from './report';
-import type { FitResult, Objective, ParamEstimate, Role } from './types';
+import { universalBridge, type UniversalFit, type UniversalTerm } from './universalFit';
+import type { Objective, ParamEstimate, Role } from './types';
 
-/** The three terms of the universal form, in the paper's vocabulary. */
-export type UniversalTerm = 'width' | 'depth' | 'time';
+export type { UniversalTerm, UniversalFit };
 
 /** The universal exponents (Liu and Gore): width 1 (superposition), depth 1 (layer ensembling), time 1/3 (softmax CE). */
 export const UNIVERSAL_EXPONENTS: Record<UniversalTerm, number> = { width: 1, depth: 1, time: 1 / 3 };
 
-export interface UniversalOptions {
+export interface UniversalOptions extends SharedOptions {
   /**
    * 'fixed' (default: 1, 1, 1/3), 'free' (all fitted, with the fixed-vs-free universality test), or
    * per term a number (held fixed at it) or 'free', e.g. { depth: 'free' }; unlisted terms stay universal.
@@ -32,9 +33,9 @@ export interface UniversalOptions {
   exclude?: ExcludeSpec;
   /** Which terms to include (default all three); left-out terms have coefficient 0. */
   terms?: UniversalTerm[];
-  /** Bootstrap resamples by run (default 200; 0 or false for none). */
+  /** Bootstrap resamples by run (default 200; 0 or false for none; above 10,000 only with allowLargeBootstrap). */
   bootstrap?: number | false;
-  /** Seed of the bootstrap (default 0). */
+  /** Seed of the bootstrap, an integer (default 0). */
   seed?: number;
   /** Level of the intervals (default 0.95): bootstrap percentiles, or value +/- z stderr without a bootstrap. */
   level?: number;
@@ -46,10 +47,12 @@ export interface UniversalOptions {
   columns?: Partial<Record<'loss' | 'width' | 'depth' | 'tokens' | 'steps' | 'time', string>>;
   /** Progress of the bootstrap. */
   onProgress?: ProgressCallback;
+  /** Stops the bootstrap (default: the running notebook cell's signal, so a kernel interrupt stops it). */
+  signal?: AbortSignal;
 }
 
 const COLUMN_KEYS = ['loss', 'width', 'depth', 'tokens', 'steps', 'time'] as const;
-const KNOWN = ['exponents', 'objective', 'exclude', 'terms', 'bootstrap', 'seed', 'level', ...COLUMN_KEYS, 'columns', 'onProgress'];
+const KNOWN = ['exponents', 'objective', 'exclude', 'terms', 'bootstrap', 'seed', 'level', ...COLUMN_KEYS, 'columns', 'onProgress', 'signal', 'allowLargeBootstrap'];
 const TERMS: UniversalTerm[] = ['width', 'depth', 'time'];
 const FN = 'fitUniversal';
 
@@ -63,7 +66,7 @@ interface Term { term: UniversalTerm; variable: string; role: Role; column: stri
  * (linearLog.ts). Free exponents start from that solution (universalFree.ts) and add the
  * universality test. Coefficients in raw units.
  */
-export function fitUniversal(data: DataInput, options: UniversalOptions = {}): FitResult {
+export function fitUniversal(data: DataInput, options: UniversalOptions = {}): UniversalFit {
   checkOptionKeys(FN, options, KNOWN);
   if (options.columns !== undefined) checkOptionKeys(`${FN} columns`, options.columns, COLUMN_KEYS);
   const objective = checkObjective(FN, options.objective ?? 'lsq');
@@ -88,7 +91,7 @@ export function fitUniversal(data: DataInput, options: UniversalOptions = {}): F
     ? fixedSolution(lin, fixed, fixedCoefs, terms, design, settings, report)
     : fitFreeExponents(FN, terms.map((t) => ({ coef: t.coef, expo: t.expo, exponent: exponentOf(t), free: t.exponent === 'free' })),
       design.x, design.logLoss, fixedCoefs, delta, settings, report);
-  if (!solution.converged) solution.warnings.unshift('the fit did NOT converge: its parameters are the last iterate, not an optimum.');
+  if (!solution.converged) solution.warnings.unshift(`the fit did NOT converge (${solution.convergence.failure ?? 'the solver stopped early'}): its parameters may not be the optimum.`);
   const p = solution.params;
   const universality = free.length === 0 ? undefined : universalityTest(
     fitStatistics(design.logLoss, lin.logf(fixedCoefs), null, 1 + terms.length), fitStatistics(design.logLoss, solution.logf, null, solution.kFree),
@@ -108,12 +111,7 @@ export function fitUniversal(data: DataInput, options: UniversalOptions = {}): F
       return s;
     },
   });
-  // The paper's names for the coefficients: params.width / depth / time are c_m, c_l, c_D (not
-  // enumerable, so tables and reports list each parameter once).
-  for (const t of terms) {
-    if (fit.params[t.coef] && !(t.term in fit.params)) Object.defineProperty(fit.params, t.term, { value: fit.params[t.coef], enumerable: false });
-  }
-  return fit;
+  return universalBridge(fit, Object.fromEntries(terms.map((t) => [t.term, { coef: t.coef, expo: t.expo }])));
 }
 
 /** The loss column and each term's column: explicit names first, then aliases; time from tau, steps or tokens. */
@@ -138,7 +136,7 @@ function timeColumn(columns: Columns, names: Partial<Record<string, string>>, lo
     if (names[role] !== undefined) return { role, column: requireColumn(columns, role, FN, names[role]) };
   }
   for (const role of ['tokens', 'steps', 'time'] as const) {
-    const c = findColumn(columns, role);
+    const c = findColumn(columns, role, undefined, FN);
     if (c && c !== lossColumn) return { role, column: c };
   }
   return { role: 'tokens', column: requireColumn(columns, 'tokens', FN) }; // throws the standard missing-column message
@@ -156,8 +154,15 @@ function universalDesign(columns: Columns, lossColumn: string, terms: Term[], ex
   });
 }
 
-/** Every exponent fixed: the linear solution, its curvature standard errors and the bootstrap of the same solver. */
-function fixedSolution(lin: LinearLogFit, fixed: LinearSolve, coefs: Float64Array, terms: Term[], design: Design, settings: InferenceSettings, report: (done: number) => void): FitSolution {
+/** Every exponent fixed: the linear solution (checked), its curvature standard errors and the bootstrap of the same solver. */
+function fixedSolution(lin: LinearLogFit, solved: LinearSolve, start: Float64Array, terms: Term[], design: Design, settings: InferenceSettings, report: (done: number) => void): FitSolution {
+  const prob = lin.lmProblem();
+  const asRun = { objective: solved.objective, iterations: solved.iterations, converged: solved.converged, gradientNorm: solved.gradientNorm, reason: solved.converged ? 'converged' as const : 'max-iterations' as const };
+  const v = checkRun(prob, { theta: start, res: asRun }, null, {
+    delta: lin.delta, maxIter: 200, workspace: new LMWorkspace(prob.n, prob.p),
+    probeStep: (k, value) => 0.5 * Math.max(value, lin.coefficientScale(k)),
+  });
+  const coefs = v.theta, fixed = v.res;
   const names = ['L0', ...terms.map((t) => t.coef)];
   const { active, model } = lin.activeModel(coefs);
   // Only coefficients off their zero bound are estimated: G selects them.
@@ -172,12 +177,11 @@ function fixedSolution(lin: LinearLogFit, fixed: LinearSolve, coefs: Float64Arra
   for (const t of terms) params[t.expo] = estimate(t.expo, t.exponent as number, null, settings.level, { fixed: true });
   let bootstrap;
   if (settings.resamples > 0) {
-    bootstrap = bootstrapByRun(design.n, names, settings, (weights) => ({ converged: lin.solve(weights, coefs).converged, values: lin.c }), report);
-    const warning = applyBootstrap(params, bootstrap, settings.level);
-    if (warning) warnings.push(warning);
+    bootstrap = bootstrapByRun(FN, design.n, names, settings, (weights) => ({ converged: lin.solve(weights, coefs).converged, values: lin.c }), report);
+    warnings.push(...applyBootstrap(params, bootstrap, settings.level));
   }
   return {
-    params, objective: fixed.objective, converged: fixed.converged, iterations: fixed.iterations, gradientNorm: fixed.gradientNorm,
+    params, objective: fixed.objective, converged: fixed.converged && v.check.passed, convergence: v.check, iterations: fixed.iterations, gradientNorm: fixed.gradientNorm,
     logf: lin.logf(coefs), kFree: names.length, bootstrap, covariance: cov.matrix ? { names, matrix: cov.matrix } : null, warnings,
   };
 }

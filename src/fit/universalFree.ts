@@ -1,7 +1,9 @@
 import { ScalingLabError } from '../errors';
 import { lmSolve, type LMProblem } from './lm';
 import { multistart } from './multistart';
-import { applyBootstrap, bootstrapByRun, estimate, reportedCovariance, standardError, type InferenceSettings } from './inference';
+import { applyBootstrap, bootstrapByRun, estimate, reportedCovariance, standardError } from './inference';
+import type { InferenceSettings } from './settings';
+import { checkRun } from './verify';
 import type { FitSolution } from './report';
 import type { ParamEstimate } from './types';
 
@@ -19,6 +21,8 @@ const START_EXPONENT_MULTIPLIERS = [1, 0.6, 1.5];
 /** A coefficient the fixed fit put at 0 starts at this fraction of the (geometric) mean loss. */
 const ZERO_COEFFICIENT_START = 1e-3;
 const MAX_ITERATIONS = 500;
+/** Largest step per iteration of a log-coefficient or an exponent (as in fitLaw). */
+const MAX_LOG_STEP = 10;
 
 /** One term of the law: its coefficient and exponent names, and the exponent (held or, when free, started from). */
 export interface FreeTerm { coef: string; expo: string; exponent: number; free: boolean }
@@ -99,9 +103,15 @@ function freeProblem(terms: FreeTerm[], x: Float64Array[], logy: Float64Array): 
 export function fitFreeExponents(fn: string, terms: FreeTerm[], x: Float64Array[], logy: Float64Array, fixedCoefs: Float64Array, delta: number, settings: InferenceSettings, report: (done: number) => void): FitSolution {
   const fp = freeProblem(terms, x, logy);
   const { prob, names } = fp;
-  const runs = multistart(prob, START_EXPONENT_MULTIPLIERS.map((m) => fp.start(fixedCoefs, m)), { delta, maxIter: MAX_ITERATIONS, basins: false });
+  const runs = multistart(prob, START_EXPONENT_MULTIPLIERS.map((m) => fp.start(fixedCoefs, m)), { delta, maxIter: MAX_ITERATIONS, basins: false, signal: settings.signal, fn });
   if (!runs.best) throw new ScalingLabError('fit-failed', `${fn}: the law is not positive and finite at any start of the free-exponent fit.`, 'fix the exponents, or check the data.');
-  const { theta, res } = runs.best;
+  // Coefficients (log) and exponents both move in log-like units: a step of 1 either side.
+  const maxStep = new Float64Array(prob.p).fill(MAX_LOG_STEP);
+  maxStep[0] = Infinity;
+  const { theta, res, check } = checkRun(prob, runs.best, runs.lowerUnconverged, {
+    delta, maxIter: MAX_ITERATIONS, maxStep, workspace: runs.workspace,
+    probeStep: (j, v) => (j === 0 ? 0.5 * Math.max(Math.abs(v), 1e-3) : 1),
+  });
   const raw = fp.toRaw(theta);
   const warnings: string[] = [];
   const cov = reportedCovariance(prob.model.bind(prob), theta, logy, prob.p, delta, () => fp.jacobian(raw));
@@ -119,16 +129,15 @@ export function fitFreeExponents(fn: string, terms: FreeTerm[], x: Float64Array[
   let bootstrap;
   if (settings.resamples > 0) {
     const th = new Float64Array(prob.p);
-    bootstrap = bootstrapByRun(logy.length, names, settings, (weights) => {
+    bootstrap = bootstrapByRun(fn, logy.length, names, settings, (weights) => {
       th.set(theta);
       const r = lmSolve(prob, th, { delta, weights, maxIter: MAX_ITERATIONS }, runs.workspace);
       return { values: fp.toRaw(th), converged: r.converged };
     }, report);
-    const warning = applyBootstrap(ordered, bootstrap, settings.level);
-    if (warning) warnings.push(warning);
+    warnings.push(...applyBootstrap(ordered, bootstrap, settings.level));
   }
   return {
-    params: ordered, objective: res.objective, converged: res.converged, iterations: res.iterations, gradientNorm: res.gradientNorm,
+    params: ordered, objective: res.objective, converged: res.converged && check.passed, convergence: check, iterations: res.iterations, gradientNorm: res.gradientNorm,
     logf: Float64Array.from(cov.f, Math.log), kFree: prob.p, bootstrap, covariance: cov.matrix ? { names, matrix: cov.matrix } : null, warnings,
   };
 }

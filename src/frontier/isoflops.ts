@@ -4,7 +4,7 @@ import type { Columns } from '../data/frame';
 import { filterRows, type RowFilter } from '../data/select';
 import { attachDisplay } from '../display-hook';
 import { fitPowerLaw } from '../fit/powerLaw';
-import { inferenceSettings } from '../fit/inference';
+import { inferenceSettings } from '../fit/settings';
 import { Rng } from '../util/random';
 import { fmt } from '../util/format';
 import { budgetOptimum, type BudgetPoints, type IsoflopMethod } from './isoflopCurve';

@@ -170,7 +170,9 @@ class Writer {
     if (b.konst !== undefined && b.d.size === 0) {
       const c = b.konst;
       const v = c === -1 ? this.emit(loop, `1 / ${a.v}`) : c === 2 ? this.emit(loop, `${a.v} * ${a.v}`) : c === 0.5 ? this.emit(loop, `Math.sqrt(${a.v})`) : this.emit(loop, `Math.pow(${a.v}, ${c})`);
-      for (const [j, da] of a.d) d.set(j, this.emit(loop, `${c} * ${v} / ${a.v} * ${da}`));
+      // The power rule c u^(c-1) du, not c u^c / u du: that one is NaN at u = 0 (a parabola at its centre).
+      const slope = c === -1 ? `-${v} * ${v}` : c === 2 ? `2 * ${a.v}` : c === 1 ? '1' : c === 0 ? '0' : `${c} * Math.pow(${a.v}, ${c - 1})`;
+      for (const [j, da] of a.d) d.set(j, this.emit(loop, `${slope} * ${da}`));
       return { v, d, loop };
     }
     const vi = baseNode.type === 'SymbolNode' ? this.vars.indexOf(baseNode.name!) : -1;
@@ -183,11 +185,13 @@ class Writer {
     const v = this.emit(loop, `Math.pow(${a.v}, ${b.v})`);
     const keys = new Set([...a.d.keys(), ...b.d.keys()]);
     if (keys.size) {
-      const la = this.emit(loop, `Math.log(${a.v})`);
+      // d(a^b) = a^b ln(a) db + b a^(b-1) da, with a^b ln a = 0 at a = 0 (its limit for b > 0), not 0 * -Infinity.
+      const vla = b.d.size ? this.emit(loop, `${v} === 0 ? 0 : ${v} * Math.log(${a.v})`) : '';
+      const slope = a.d.size ? this.emit(loop, `${b.v} * Math.pow(${a.v}, ${b.v} - 1)`) : '';
       for (const j of keys) {
         const da = a.d.get(j), db = b.d.get(j);
-        const parts = [db ? `${db} * ${la}` : '', da ? `${b.v} * ${da} / ${a.v}` : ''].filter(Boolean);
-        d.set(j, this.emit(loop, `${v} * (${parts.join(' + ')})`));
+        const parts = [db ? `${vla} * ${db}` : '', da ? `${slope} * ${da}` : ''].filter(Boolean);
+        d.set(j, this.emit(loop, parts.join(' + ')));
       }
     }
     return { v, d, loop };
