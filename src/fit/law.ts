@@ -9,9 +9,9 @@ import { ownValue } from '../util/own';
 import type { ExcludeSpec } from './exclude';
 import { checkObjective, deltaOf, isPlainScoring, observations, pointScoring, type PointScoring } from './objective';
 import type { PointOptions } from './weights';
-import { prepareDesign, type Design } from './design';
+import type { Design } from './design';
 import { resolveParams, naturalValues, type ParamSpecOptions, type ResolvedParams } from './params';
-import { assignSymbols, ROLE_KEYS, type LawVariable } from './lawSymbols';
+import { assignSymbols, lawDesign, ROLE_KEYS } from './lawSymbols';
 import { autoStartValues, buildStarts, type StartSpec } from './startGrid';
 import { parameterKinds, type ParameterKinds } from './paramRoles';
 import { lmSolve, type LMProblem, type LMResult } from './lm';
@@ -22,6 +22,7 @@ import { checkRun, RESTART_RTOL, type ConvergenceCheck } from './verify';
 import { notFiniteAtStarts } from './lawDomain';
 import { assembleFit } from './report';
 import { lawSolution } from './lawSolution';
+import { fitLawFunction, type FunctionLawOptions, type LawFunction } from './lawFunction';
 import type { FitResult, Objective } from './types';
 
 export interface LawOptions extends ParamSpecOptions, SharedOptions, PointOptions {
@@ -83,7 +84,15 @@ interface Verified { theta: Float64Array; res: LMResult; check: ConvergenceCheck
  * in log-loss space: r = log L - log law. Parameters are the free symbols that are not data
  * variables; coefficients of power terms (and an additive floor) are fitted as logarithms.
  */
-export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): FitResult {
+export function fitLaw(data: DataInput, law: string, options?: LawOptions): FitResult;
+/** A law as a JavaScript function (p, row) => loss, with lmfit-style params: solved by ml-levenberg-marquardt (lawFunction.ts). */
+export function fitLaw(data: DataInput, law: LawFunction, options: FunctionLawOptions): FitResult;
+export function fitLaw(data: DataInput, law: string | LawFunction, options: LawOptions | FunctionLawOptions = {}): FitResult {
+  if (typeof law === 'function') return fitLawFunction(data, law, options as FunctionLawOptions);
+  return fitExpression(data, law, options as LawOptions);
+}
+
+function fitExpression(data: DataInput, law: string, options: LawOptions): FitResult {
   checkOptionKeys(FN, options, KNOWN);
   const objective = checkObjective(FN, options.objective ?? { huber: 1e-3 });
   const delta = deltaOf(objective);
@@ -97,7 +106,7 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
   checkSymbolsAgainstColumns(FN, parsed, columns, { variables, params }, { loss: lossColumn, builtin: builtin?.variables, options });
   const defaultLog = builtin ? builtin.logParams : scaleParameters(parsed.node, params);
   const rp = resolveParams(FN, params, variables.map((v) => v.name), options, defaultLog);
-  const design = lawDesign(columns, lossColumn, variables, rp, options);
+  const design = lawDesign(FN, columns, lossColumn, variables, rp.free, options);
   const problem = lawProblem(parsed.node, rp, design, observations(objective, design), pointScoring(objective, design.weights));
   const kinds = parameterKinds(parsed.node, params, defaultLog, variables.map((v) => v.name));
   const startData = {
@@ -157,20 +166,6 @@ function runWarnings(runs: MultistartResult, v: Verified, rp: ResolvedParams, co
   }
   if (runs.invalid === count - 1 && count > 1) out.push('all but one start point gave non-positive losses.');
   return out;
-}
-
-function lawDesign(columns: Design['columns'], lossColumn: string, variables: LawVariable[], rp: ResolvedParams, options: LawOptions): Design {
-  return prepareDesign(columns, {
-    fn: FN, lossColumn, exclude: options.exclude, points: { weights: options.weights, groups: options.groups },
-    variables: variables.map((v) => ({
-      ...v, positive: v.role !== 'other', what: `${v.role} (law variable ${v.name})`,
-      noVariation: {
-        subject: `law variable '${v.name}' (${v.role}, column '${v.column}')`,
-        hint: `drop the term from the law or fix its parameters (fixed: { ... }), or add runs with different ${v.role}.`,
-      },
-    })),
-    free: { count: rp.free.length, names: rp.free, hint: 'add runs, fix or tie parameters, or exclude fewer rows.' },
-  });
 }
 
 /** The law on the design's points; `y` holds the observations in the scoring's space (log L or L). */

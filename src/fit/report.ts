@@ -43,6 +43,8 @@ export interface FitSolution {
 export interface FitDescription {
   law: string;
   lawName: string | null;
+  /** 'function' for a law given as a JavaScript function (default 'expression'). */
+  lawKind?: FitResult['lawKind'];
   objectiveKind: Objective;
   level: number;
   /** Which solver ran (the summary says it). */
@@ -69,7 +71,7 @@ export function assembleFit(design: Design, s: FitSolution, d: FitDescription): 
   columns.loss = design.lossColumn;
   const data = designData(design);
   return makeFitResult({
-    law: d.law, lawName: d.lawName, roles, columns, params: s.params,
+    law: d.law, lawName: d.lawName, lawKind: d.lawKind ?? 'expression', roles, columns, params: s.params,
     ...(d.coefficients ? { coefficients: d.coefficients, exponents: d.exponents } : {}),
     objective: s.objective, objectiveKind: d.objectiveKind, level: d.level, solver: d.solver,
     converged: s.converged, convergence: s.convergence, iterations: s.iterations, gradientNorm: s.gradientNorm,

@@ -116,6 +116,8 @@ export interface FitResult {
   law: string;
   /** Built-in law name when one was used: 'universal', 'chinchilla', 'kaplan'; else null. */
   lawName: string | null;
+  /** 'expression' (the law as text, which fitFromJSON can rebuild) or 'function' (a JavaScript function: `law` names it). */
+  lawKind: 'expression' | 'function';
   /** Law variable -> role, e.g. { m: 'width', l: 'depth', D: 'tokens' } or { N: 'params', D: 'tokens' }. */
   roles: Record<string, Role>;
   /** Law variable -> data column used, and the loss column: { m: 'd_model', ..., loss: 'loss' }. */
