@@ -7,6 +7,7 @@ import { toDataFrame } from '../data/frame';
 import { describeObjective, spaceOf, type ResidualSpace } from './objective';
 import { designData, type Design } from './design';
 import { fitDiagnostics } from './diagnostics';
+import { FIT_FORMAT, FIT_FORMAT_VERSION, fitJSONReplacer } from './fitJSON';
 import { levelText, normalZ, type BootstrapResult } from './inference';
 import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
 import { SCALED_GRADIENT_TOL, type ConvergenceCheck } from './verify';
@@ -153,7 +154,8 @@ export function makeFitResult(parts: FitParts): FitResult {
     toJSON() {
       const { predict, evaluate, table, summary, toJSON, ...plain } = result as FitResult & Record<string, unknown>;
       void predict; void evaluate; void table; void summary; void toJSON;
-      return JSON.parse(JSON.stringify(plain));
+      // fitFromJSON (serialize.ts) reads it back; non-finite numbers are tagged.
+      return JSON.parse(JSON.stringify({ format: FIT_FORMAT, version: FIT_FORMAT_VERSION, ...plain }, fitJSONReplacer));
     },
   };
   return attachDisplay(result);

@@ -15,7 +15,7 @@ import { inferenceSettings, type InferenceSettings, type SharedOptions } from '.
 import { LMWorkspace } from './lm';
 import { checkRun } from './verify';
 import { assembleFit, fitStatistics, type FitSolution } from './report';
-import { universalBridge, type UniversalFit, type UniversalTerm } from './universalFit';
+import { universalBridge, universalEvaluator, type UniversalFit, type UniversalTerm } from './universalFit';
 import type { Objective, ParamEstimate, Role } from './types';
 
 export type { UniversalTerm, UniversalFit };
@@ -127,11 +127,7 @@ export function fitUniversal(data: DataInput, options: UniversalOptions = {}): U
     coefficients: { L0: p.L0.value, width: coefOf('width'), depth: coefOf('depth'), time: coefOf('time') },
     exponents: { width: expOf('width'), depth: expOf('depth'), time: expOf('time') },
     universality,
-    evaluateWith: (vars, pv) => {
-      let s = pv.L0;
-      for (const t of terms) s += pv[t.coef] * Math.pow(vars[t.variable], -pv[t.expo]);
-      return s;
-    },
+    evaluateWith: universalEvaluator(terms),
   });
   return universalBridge(fit, Object.fromEntries(terms.map((t) => [t.term, { coef: t.coef, expo: t.expo }])));
 }
