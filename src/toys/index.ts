@@ -16,3 +16,5 @@ export { resolveToyOptions } from './resolve';
 export { sweepToy } from './sweep';
 export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-types';
 
+export { sweepTrend } from './sweep-trend';
+export type { SweepTrend, TrendEstimate } from './sweep-trend';

@@ -1,4 +1,4 @@
-import type { ToyExponent } from './core';
+import type { ToyExponent, ToyPoints } from './core';
 import type { ToyBackend } from './engine';
 import type { ToyName } from './registry';
 import type { ToyStability } from './stability';
@@ -16,6 +16,10 @@ export interface SweepRunResult {
   exponent: ToyExponent;
   coefficient: number;
   stability: ToyStability | null;
+  /** The points the exponent was fitted on (e.g. final loss by width). */
+  points: ToyPoints;
+  /** The toy's own results (e.g. overlap and represented fraction by width for superposition-width), as JSON. */
+  extra: Record<string, unknown>;
   backend: ToyBackend;
   seconds: number;
 }
@@ -25,7 +29,7 @@ export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
   return {
     configuration: c.values, key: c.key, seed: c.seed,
     exponent: { value: e.value, stderr: e.stderr, ci: e.ci }, expected: e.expected,
-    coefficient: r.coefficient, stability: r.stability, backend: r.backend, seconds: r.seconds,
+    coefficient: r.coefficient, stability: r.stability, points: r.points, extra: r.extra, backend: r.backend, seconds: r.seconds,
   };
 }
 
