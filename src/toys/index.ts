@@ -16,3 +16,5 @@ export { resolveToyOptions } from './resolve';
 export { sweepToy } from './sweep';
 export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-types';
 
+export { exponentAlongTraining } from './trajectory';
+export type { ExponentAlongTraining, ExponentAlongTrainingOptions } from './trajectory';

@@ -15,6 +15,7 @@ export interface SweepJob {
 export interface SweepRunResult {
   exponent: ToyExponent;
   coefficient: number;
+  points: { x: number[]; loss: number[] };
   stability: ToyStability | null;
   backend: ToyBackend;
   seconds: number;
@@ -25,7 +26,7 @@ export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
   return {
     configuration: c.values, key: c.key, seed: c.seed,
     exponent: { value: e.value, stderr: e.stderr, ci: e.ci }, expected: e.expected,
-    coefficient: r.coefficient, stability: r.stability, backend: r.backend, seconds: r.seconds,
+    coefficient: r.coefficient, points: r.points, stability: r.stability, backend: r.backend, seconds: r.seconds,
   };
 }
 

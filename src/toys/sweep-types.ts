@@ -34,6 +34,8 @@ export interface SweepRow {
   expected: number;
   /** c of loss ~ c x^(-exponent). */
   coefficient: number;
+  /** The points the exponent was fitted on (x and loss, as runToy's result.points), e.g. for local slopes. */
+  points: { x: number[]; loss: number[] };
   stability: ToyStability | null;
   backend: ToyBackend;
   seconds: number;

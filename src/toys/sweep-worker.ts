@@ -22,6 +22,7 @@ async function runJob(port: MessagePort, { index, job }: JobMessage<SweepJob>): 
     const result: SweepRunResult = {
       exponent: core.exponent,
       coefficient: toyCoefficient(core.points, core.exponent),
+      points: { x: core.points.x, loss: core.points.loss },
       stability: core.halfBudget && method ? toyStability(core.exponent, core.halfBudget, method) : null,
       backend,
       seconds,
