@@ -18,3 +18,5 @@ export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-
 
 export { sweepTrend } from './sweep-trend';
 export type { SweepTrend, TrendEstimate } from './sweep-trend';
+export { exponentAlongTraining } from './trajectory';
+export type { ExponentAlongTraining, ExponentAlongTrainingOptions } from './trajectory';
