@@ -16,3 +16,7 @@ export type { StartSpec } from './startGrid';
 export type { ExcludeSpec, Row } from './exclude';
 export { backtest } from './backtest';
 export type { BacktestFit, BacktestOptions, BacktestPrediction, BacktestResult, BacktestMetrics } from './backtest';
+export { compareBacktests } from './backtestCompare';
+export type { BacktestComparison, BacktestComparisonOptions, BacktestModelError, BacktestDifference } from './backtestCompare';
+export { calibrateUniversality } from './universalityCalibration';
+export type { UniversalityCalibration, CalibrationOptions } from './universalityCalibration';

@@ -219,7 +219,8 @@ export function summaryText(r: FitResult): string {
 function universalityLines(u: UniversalityTest): string[] {
   const lines = ['  Universality test (free vs fixed exponents, same points and objective):'];
   for (const [k, p] of Object.entries(u.exponents)) {
-    lines.push(`    ${pad(k, 6)} free ${fmt(p.value)} ${p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : ''} vs universal ${fmt(u.universal[k])}`);
+    const z = p.stderr ? ` (${fmt((p.value - u.universal[k]) / p.stderr, 3)} SE off)` : '';
+    lines.push(`    ${pad(k, 6)} free ${fmt(p.value)} ${p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : ''} vs universal ${fmt(u.universal[k])}${z}`);
   }
   const ic = `dAIC ${fmt(u.deltaAIC)}, dBIC ${fmt(u.deltaBIC)}`;
   lines.push(u.method === 'wald'

@@ -1,7 +1,7 @@
 import { chi2Sf } from '../util/stats';
 import { fmt } from '../util/format';
 import { invertSymmetric } from './linalg';
-import { levelText } from './inference';
+import { levelText, normalZ } from './inference';
 import type { ParamEstimate, UniversalityTest } from './types';
 
 /** p-value below which freeing the exponents counts as a significant improvement. */
@@ -38,17 +38,19 @@ export function universalityTest(t: UniversalityInput): UniversalityTest {
   const df = Object.keys(exponents).length;
   const statistic = t.method === 'wald' ? waldStatistic(t) : Math.max(0, 2 * (t.free.logLik - t.fixed.logLik));
   const pValue = Number.isFinite(statistic) ? chi2Sf(statistic, df) : NaN;
-  const inside = Object.entries(exponents).filter(([k, e]) => e.ci && e.ci[0] <= universal[k] && universal[k] <= e.ci[1]).map(([k]) => k);
-  const outside = Object.keys(exponents).filter((k) => !inside.includes(k));
+  // Which exponents depart is read off value +/- z SE, the interval the test's own model implies: a bootstrap
+  // percentile interval would let the verdict change with the resample count.
+  const z = normalZ(level);
+  const outside = Object.keys(exponents).filter((k) => departs(exponents[k], universal[k], z));
   const ci = `${levelText(level)} CI`;
   const test = t.method === 'wald' ? 'Wald test' : 'likelihood-ratio test';
   // The likelihood ratio is the classic test: its verdict names only p; the Wald test says it is one.
   const pText = `${t.method === 'wald' ? 'Wald test, ' : ''}p = ${fmt(pValue, 2)}`;
   const verdict = !Number.isFinite(pValue)
-    ? `The ${test} cannot be computed: the covariance of the free exponents is undefined (see the warnings); judge by the intervals${outside.length ? ` (the universal value lies outside the ${ci} for ${outside.join(', ')})` : ''}.`
+    ? `The ${test} cannot be computed: the covariance of the free exponents is undefined (see the warnings); judge by the intervals${outside.length ? ` (the universal value lies outside the ${ci} for ${outside.join(', ')}, value ± ${z.toFixed(2)} SE)` : ''}.`
     : pValue >= SIGNIFICANCE
       ? `Consistent with the universal exponents: freeing ${df} exponent${df > 1 ? 's' : ''} does not improve the fit significantly (${pText}).`
-      : `Freeing the exponents improves the fit significantly (${pText})${outside.length ? `; the universal value lies outside the ${ci} for ${outside.join(', ')}` : `, though every universal value lies inside its ${ci}`}.`;
+      : `Freeing the exponents improves the fit significantly (${pText})${outside.length ? `; the universal value lies outside the ${ci} for ${outside.join(', ')} (value ± ${z.toFixed(2)} SE)` : `, though every universal value lies inside its ${ci} (value ± ${z.toFixed(2)} SE)`}.`;
   // A free fit that stopped early gives no trustworthy comparison: say so first.
   const text = t.converged ? verdict
     : `The free-exponent fit did not converge, so this comparison is not reliable (as computed: ${verdict.charAt(0).toLowerCase()}${verdict.slice(1)})`;
@@ -72,4 +74,10 @@ function waldStatistic(t: UniversalityInput): number {
   let w = 0;
   for (let x = 0; x < q; x++) for (let y = 0; y < q; y++) w += d[x] * inv[x][y] * d[y];
   return w;
+}
+
+/** Whether the universal value lies outside value +/- z SE; without a standard error, outside the interval the fit reports. */
+function departs(e: ParamEstimate, universal: number, z: number): boolean {
+  if (e.stderr !== null && Number.isFinite(e.stderr)) return Math.abs(e.value - universal) > z * e.stderr;
+  return !e.ci || universal < e.ci[0] || universal > e.ci[1];
 }
