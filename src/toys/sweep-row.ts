@@ -1,7 +1,5 @@
-import type { ToyExponent, ToyPoints } from './core';
-import type { ToyBackend } from './engine';
+import type { ToyExponent } from './core';
 import type { ToyName } from './registry';
-import type { ToyStability } from './stability';
 import type { Configuration } from './sweep-grid';
 import type { SweepRow } from './sweep-types';
 
@@ -11,18 +9,8 @@ export interface SweepJob {
   options: Record<string, unknown>;
 }
 
-/** What a worker sends back for one configuration. */
-export interface SweepRunResult {
-  exponent: ToyExponent;
-  coefficient: number;
-  stability: ToyStability | null;
-  /** The points the exponent was fitted on (e.g. final loss by width). */
-  points: ToyPoints;
-  /** The toy's own results (e.g. overlap and represented fraction by width for superposition-width), as JSON. */
-  extra: Record<string, unknown>;
-  backend: ToyBackend;
-  seconds: number;
-}
+/** What a worker sends back for one configuration: the row's results with the toy's full exponent. */
+export type SweepRunResult = Pick<SweepRow, 'coefficient' | 'stability' | 'points' | 'extra' | 'backend' | 'seconds'> & { exponent: ToyExponent };
 
 export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
   const e = r.exponent;
