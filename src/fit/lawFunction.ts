@@ -130,7 +130,7 @@ function checkFunctionOptions(options: FunctionLawOptions): void {
     for (const b of ['fixed', 'log'] as const) {
       if (spec[b] !== undefined && typeof spec[b] !== 'boolean') throw new ScalingLabError('bad-option', `${FN}: params.${k}.${b} must be true or false, got ${describeValue(spec[b])}.`);
     }
-    if (spec.log && !(start > 0 && min >= 0)) throw new ScalingLabError('bad-option', `${FN}: params.${k} is fitted as a logarithm (log: true), so its start must be positive and min at least 0.`, `give a positive start, or log: false.`);
+    if (spec.log && !(start > 0 && (spec.min === undefined || min >= 0))) throw new ScalingLabError('bad-option', `${FN}: params.${k} is fitted as a logarithm (log: true), so its start must be positive and min, if given, at least 0.`, `give a positive start, or log: false.`);
   }
 }
 
