@@ -4,6 +4,11 @@ export type { UniversalOptions, UniversalTerm, UniversalFit } from './universal'
 export type { TermParams } from './universalFit';
 export { fitLaw } from './law';
 export type { LawOptions } from './law';
+export type { LawFunction, FunctionParam, FunctionLawOptions } from './lawFunction';
+export { fitFromJSON, type FitFromJSONOptions } from './serialize';
+export { FIT_FORMAT, FIT_FORMAT_VERSION } from './fitJSON';
+export type { ScheduleSpec } from './scheduleTime';
+export type { PointOptions } from './weights';
 export { fitPowerLaw } from './powerLaw';
 export type { PowerLawFit, PowerLawOptions, Estimate } from './powerLaw';
 export { HOFFMANN_GRID } from './startGrid';
