@@ -18,6 +18,8 @@ export interface SweepRunResult {
   stability: ToyStability | null;
   backend: ToyBackend;
   seconds: number;
+  /** The toy's measures of the run (ToyCore.measures), when it gives any. */
+  measures?: Record<string, number | null>;
 }
 
 export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
@@ -26,6 +28,7 @@ export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
     configuration: c.values, key: c.key, seed: c.seed,
     exponent: { value: e.value, stderr: e.stderr, ci: e.ci }, expected: e.expected,
     coefficient: r.coefficient, stability: r.stability, backend: r.backend, seconds: r.seconds,
+    ...(r.measures ? { measures: r.measures } : {}),
   };
 }
 
@@ -46,7 +49,10 @@ export function sweepColumns(factors: string[], rows: SweepRow[]): Record<string
     half_exponent: num((r) => r.stability?.half),
     drift: num((r) => r.stability?.drift),
     stable: rows.map((r) => (r.stability && r.stability.stable !== null ? String(r.stability.stable) : '')),
-    seconds: num((r) => r.seconds),
   });
+  // the toy's own measures (e.g. time to a target loss), one column per key, before the run time
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r.measures ?? {})))];
+  for (const k of keys) cols[k] = num((r) => r.measures?.[k] ?? undefined);
+  cols.seconds = num((r) => r.seconds);
   return cols;
 }

@@ -25,6 +25,7 @@ async function runJob(port: MessagePort, { index, job }: JobMessage<SweepJob>): 
       stability: core.halfBudget && method ? toyStability(core.exponent, core.halfBudget, method) : null,
       backend,
       seconds,
+      ...(core.measures ? { measures: core.measures } : {}),
     };
     post({ type: 'done', index, result });
   } catch (err) {
