@@ -17,3 +17,7 @@ export { resolveToyOptions } from './resolve';
 export { sweepToy } from './sweep';
 export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-types';
 
+export { sweepTrend } from './sweep-trend';
+export type { SweepTrend, TrendEstimate } from './sweep-trend';
+export { exponentAlongTraining } from './trajectory';
+export type { ExponentAlongTraining, ExponentAlongTrainingOptions } from './trajectory';
