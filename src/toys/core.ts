@@ -33,6 +33,11 @@ export interface ToyCore<Extra> {
   /** The same exponent from half the budget, as ToySpec.halfBudget describes. */
   halfBudget?: HalfBudgetExponent;
   notes: string[];
+  /**
+   * Numbers of the run that a sweep row carries next to the exponent (sweepToy's `measures` column
+   * per key), e.g. superposition-time's time to its target loss; null where a run has none.
+   */
+  measures?: Record<string, number | null>;
   /** The toy's own results, typed per toy; runToy puts them on the result next to the common fields. */
   extra: Extra;
 }

@@ -8,6 +8,7 @@ export type { SoftmaxTimeOptions, SoftmaxTimeExtra } from './softmax-time';
 export type { SuperpositionWidthOptions, SuperpositionWidthExtra } from './superposition-width';
 export type { ResidualDepthOptions, ResidualDepthExtra } from './residual-depth';
 export type { SuperpositionTimeOptions, SuperpositionTimeExtra, SuperpositionTimeRun } from './superposition-time';
+export { closedFormTimeExponent } from './superposition-time-theory';
 export type { ToyName, ToyOptions, ResolvedToyOptions, ToyTypes } from './registry';
 export type { ToyResult, ToyResultBase, ShownToyOptions } from './result';
 export type { ToyStability } from './stability';

@@ -4,12 +4,16 @@
  */
 import { ScalingLabError } from '../errors';
 import { OptionValues, badOption, intListOption, intOption, numberOption, trainingOptions } from './options';
-import { timeTeacherStudentBytes } from './superposition-time-model';
+import { timeTeacherStudentBytes, type TimeVariant } from './superposition-time-model';
 
 /** Options of the `superposition-time` toy (teacher-student training time with and without a bottleneck; docs/toys.md#superposition-time). */
 export interface SuperpositionTimeOptions {
-  /** 'relu': teacher and student y = A ReLU(B x); 'linear': y = A B x. Default 'relu'. */
-  variant: 'relu' | 'linear';
+  /**
+   * 'relu': teacher and student y = A ReLU(B x), Gaussian inputs; 'linear': y = A B x; 'superposition':
+   * sparse non-negative features with frequencies min(1, density i^-a), teacher y = diag(w) x, student
+   * y^ = ReLU(A B x + c) (a ReLU and a bias at the output, as in the toy models of superposition). Default 'relu'.
+   */
+  variant: TimeVariant;
   /** Input spectrum exponent: input i has variance i^-a, i = 1..channels. Default 1.5. */
   a: number;
   /** Channel importance exponent: the teacher's weight on channel i is i^-b. Default 0.25. */
@@ -28,7 +32,10 @@ export interface SuperpositionTimeOptions {
   lr: number;
   /** Gain g of the student's orthogonal first layer (its readout starts at zero). Default 1. */
   init: number;
-  /** Probability that an input is nonzero: 1 gives Gaussian inputs, below 1 sparse ones of the same variance. Default 1. */
+  /**
+   * 'relu', 'linear': probability that an input is nonzero (1: Gaussian inputs; below 1: sparse ones of the
+   * same variance). 'superposition': input i is nonzero with probability min(1, density i^-a). Default 1.
+   */
   density: number;
   /** Points per width in the curves, log-spaced in steps, each the mean test loss of its window. Default 60. */
   logPoints: number;
@@ -62,7 +69,7 @@ function fraction(o: OptionValues, key: string, hint: string): number {
 export function resolveSuperpositionTime(given: OptionValues): SuperpositionTimeOptions {
   const optimizer = choice({ optimizer: superpositionTimeDefaults.optimizer, ...given }, 'optimizer', ['sgd', 'adam'] as const);
   const o: OptionValues = { ...superpositionTimeDefaults, lr: defaultTimeLr[optimizer], ...given };
-  const variant = choice(o, 'variant', ['relu', 'linear'] as const);
+  const variant = choice(o, 'variant', ['relu', 'linear', 'superposition'] as const);
   const a = numberOption(o, 'a');
   const b = numberOption(o, 'b', false);
   if (a > 8) badOption('a', `must be in (0, 8], got ${a}.`, 'use a between 0.5 and 3 (i^-a underflows float32 far beyond).');

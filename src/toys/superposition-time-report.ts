@@ -57,10 +57,13 @@ export interface SuperpositionTimeExtra {
   };
 }
 
-function measureRun(o: SuperpositionTimeOptions, run: WidthRun, range: [number, number], expectedFree: number, targetLoss: number): SuperpositionTimeRun & { fit: WidthFit } {
+function measureRun(o: SuperpositionTimeOptions, run: WidthRun, range: [number, number], expectedFree: number, targetLoss: number): SuperpositionTimeRun & { fit: WidthFit; half: WidthFit } {
   const bottleneck = run.width < o.channels;
-  const fit = fitWidth(run.binned, range[0], range[1], bottleneck ? 1 : expectedFree);
+  const expected = bottleneck ? 1 : expectedFree;
+  const fit = fitWidth(run.binned, range[0], range[1], expected);
   return {
+    // the same fit range over the first half of the steps: what a run of half the budget measures (constant lr)
+    half: fitWidth(run.binned, range[0] / 2, range[1] / 2, expected),
     width: run.width,
     regime: bottleneck ? 'bottleneck' : 'no bottleneck',
     exponent: fit.exponent,
@@ -99,6 +102,7 @@ function theoryNotes(o: SuperpositionTimeOptions, t: SuperpositionTimeExtra['the
   const cutoff = Math.pow(o.channels, o.a) / (4 * o.init * o.init);
   if (range[1] > cutoff / 10) notes.push(`the fit range reaches tau = ${fmt(range[1], 3)}, near the finite-size cutoff channels^a / (4 g^2) = ${fmt(cutoff, 3)} where every mode is learned and the decay turns exponential: raise channels or shorten the run`);
   if (o.variant === 'relu') notes.push('ReLU variant: the theory is the linear one, a reference only (y = w (x + |x|)/2 adds a part no linear map learns)');
+  if (o.variant === 'superposition') notes.push('superposition variant: the theory is the linear one, a reference only (E x_i^2 is proportional to i^-a here too, but the output ReLU and bias filter interference, which no linear map does)');
   if (o.optimizer === 'adam') notes.push('Adam rescales each coordinate, so the gradient-flow theory (rates proportional to lambda_i) does not apply');
   return notes;
 }
@@ -109,7 +113,7 @@ export function superpositionTimeResult(o: SuperpositionTimeOptions, curves: Cur
   const targetLoss = o.target * zero;
   const free = linearExponent(o.a, o.b);
   const measured = trained.map((run) => measureRun(o, run, range, free, targetLoss));
-  const runs: SuperpositionTimeRun[] = measured.map(({ fit: _fit, ...r }) => r);
+  const runs: SuperpositionTimeRun[] = measured.map(({ fit: _fit, half: _half, ...r }) => r);
   const head = measured.find((r) => r.regime === 'bottleneck') ?? measured[0];
   const windowTau = head.fit.tau.length >= 2 ? head.fit.tau : [range[0], range[1]];
   const theory = {
@@ -126,11 +130,17 @@ export function superpositionTimeResult(o: SuperpositionTimeOptions, curves: Cur
     : `speed-up at loss ${fmt(targetLoss, 3)}: the bottleneck gets there ${speedup.toFixed(2)}x as fast as the widest student without one (${speedup > 1 ? 'faster' : 'slower'}; the paper: up to 10x faster)`);
   notes.push(...theoryNotes(o, theory, range));
   notes.push('each point is the mean test loss of a window of steps (fresh batches); successive windows are correlated, so read the standard errors as lower bounds');
+  const headRun = runs[measured.indexOf(head)];
   return {
     curves,
     points: { x: head.fit.tau, loss: head.fit.loss, xLabel: 'tau' },
     exponent: head.exponent,
+    ...(head.half.tau.length >= 3 ? { halfBudget: { value: head.half.exponent.value, stderr: head.half.exponent.stderr } } : {}),
     notes,
+    measures: {
+      timeToTarget: headRun.timeToTarget, finalLoss: headRun.finalLoss, windowExponent: theory.linearWindowExponent,
+      ...(runs.some((r) => r.regime === 'bottleneck') && runs.some((r) => r.regime === 'no bottleneck') ? { speedup } : {}),
+    },
     extra: { runs, targetLoss, speedup, theory },
   };
 }

@@ -4,15 +4,20 @@
  * the linear bottleneck's floor. Mode i has input variance lambda_i = i^-a and teacher weight w_i = i^-b.
  */
 import { SlopeFit, logLogSlope } from '../util/stats';
+import type { TimeVariant } from './superposition-time-model';
+import { binLosses } from './superposition-time-curves';
+import { SuperpositionTimeOptions, resolveSuperpositionTime } from './superposition-time-options';
 
 /** What the closed forms depend on. */
 export interface TimeTheoryShape {
-  variant: 'relu' | 'linear';
+  variant: TimeVariant;
   a: number;
   b: number;
   channels: number;
   /** Gain g of the student's orthogonal first layer. */
   init: number;
+  /** 'superposition': input i is nonzero with probability min(1, density i^-a). Default 1. */
+  density?: number;
 }
 
 /**
@@ -50,10 +55,16 @@ export function sequentialExponent(a: number, b: number): number {
   return a + b > 0 && a + 2 * b > 1 ? (a + 2 * b - 1) / (a + b) : NaN;
 }
 
-/** The zero student's loss E|y|^2 = sum_i w_i^2 E[s(x_i)^2]: lambda_i for the identity, lambda_i / 2 for ReLU. */
-export function zeroStudentLoss(s: Pick<TimeTheoryShape, 'variant' | 'a' | 'b' | 'channels'>): number {
+/**
+ * The zero student's loss E|y|^2 = sum_i w_i^2 E[s(x_i)^2]: lambda_i for the identity, lambda_i / 2 for
+ * ReLU; for 'superposition', E x_i^2 = min(1, density i^-a) E[U(0, 2)^2] = (4/3) min(1, density i^-a).
+ */
+export function zeroStudentLoss(s: Pick<TimeTheoryShape, 'variant' | 'a' | 'b' | 'channels' | 'density'>): number {
   let sum = 0;
-  for (let i = 1; i <= s.channels; i++) sum += Math.pow(i, -2 * s.b - s.a);
+  const density = s.density ?? 1;
+  for (let i = 1; i <= s.channels; i++) {
+    sum += s.variant === 'superposition' ? Math.pow(i, -2 * s.b) * Math.min(1, density * Math.pow(i, -s.a)) * (4 / 3) : Math.pow(i, -2 * s.b - s.a);
+  }
   return s.variant === 'relu' ? sum / 2 : sum;
 }
 
@@ -64,4 +75,19 @@ export function zeroStudentLoss(s: Pick<TimeTheoryShape, 'variant' | 'a' | 'b' |
 export function linearFloor(width: number, s: Pick<TimeTheoryShape, 'a' | 'b' | 'channels'>): number {
   const modes = Array.from({ length: s.channels }, (_, k) => Math.pow(k + 1, -2 * s.b - s.a)).sort((p, q) => q - p);
   return modes.slice(width).reduce((acc, v) => acc + v, 0);
+}
+
+/**
+ * The closed form's exponent as a run with these options measures it: the log-log slope of linearLoss
+ * at the tau of the run's bins inside its fit range (the bins depend only on lr, steps and logPoints),
+ * i.e. the run's theory.linearWindowExponent. A notebook uses it to set a run against the closed form
+ * at another a or b (docs/toys.md#superposition-time).
+ *   closedFormTimeExponent({ variant: 'linear', a: 1.5, b: 0.25, channels: 128, init: 3, lr: 0.002, steps: 2500 })
+ */
+export function closedFormTimeExponent(options: Partial<SuperpositionTimeOptions>): number {
+  const o = resolveSuperpositionTime(options);
+  const tauEnd = o.lr * o.steps;
+  const bins = binLosses(new Float64Array(o.steps + 1), o.lr, o.logPoints);
+  const taus = bins.tau.filter((t) => t >= o.fitRange[0] * tauEnd && t <= o.fitRange[1] * tauEnd);
+  return linearLossSlope(taus.length >= 2 ? taus : [o.fitRange[0] * tauEnd, o.fitRange[1] * tauEnd], o).value;
 }

@@ -57,6 +57,7 @@ export const superpositionTimeToy: ToySpec<SuperpositionTimeOptions, Superpositi
   resolve: resolveSuperpositionTime,
   totalSteps: (o) => o.widths.length * (o.steps + 1),
   memory: superpositionTimeMemory,
+  halfBudget: 'the log-log slope of the headline width\'s binned loss over the fit range halved (what a run of half the steps measures: the rate is constant), against the slope over the whole range',
   train: trainSuperpositionTime,
   paper: 'without a bottleneck the time exponent depends on the input spectrum and channel importances; with a superposition bottleneck it is about 1, and a given loss is reached up to 10x faster (Chen, Chen, Liu, Gore 2026, arXiv 2602.01045; abstract only)',
 };

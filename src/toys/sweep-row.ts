@@ -10,7 +10,7 @@ export interface SweepJob {
 }
 
 /** What a worker sends back for one configuration: the row's results with the toy's full exponent. */
-export type SweepRunResult = Pick<SweepRow, 'coefficient' | 'stability' | 'points' | 'extra' | 'backend' | 'seconds'> & { exponent: ToyExponent };
+export type SweepRunResult = Pick<SweepRow, 'coefficient' | 'stability' | 'points' | 'extra' | 'backend' | 'seconds' | 'measures'> & { exponent: ToyExponent };
 
 export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
   const e = r.exponent;
@@ -18,6 +18,7 @@ export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
     configuration: c.values, key: c.key, seed: c.seed,
     exponent: { value: e.value, stderr: e.stderr, ci: e.ci }, expected: e.expected,
     coefficient: r.coefficient, stability: r.stability, points: r.points, extra: r.extra, backend: r.backend, seconds: r.seconds,
+    ...(r.measures ? { measures: r.measures } : {}),
   };
 }
 
@@ -38,7 +39,10 @@ export function sweepColumns(factors: string[], rows: SweepRow[]): Record<string
     half_exponent: num((r) => r.stability?.half),
     drift: num((r) => r.stability?.drift),
     stable: rows.map((r) => (r.stability && r.stability.stable !== null ? String(r.stability.stable) : '')),
-    seconds: num((r) => r.seconds),
   });
+  // the toy's own measures (e.g. time to a target loss), one column per key, before the run time
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r.measures ?? {})))];
+  for (const k of keys) cols[k] = num((r) => r.measures?.[k] ?? undefined);
+  cols.seconds = num((r) => r.seconds);
   return cols;
 }

@@ -42,6 +42,8 @@ export interface SweepRow {
   extra: Record<string, unknown>;
   backend: ToyBackend;
   seconds: number;
+  /** The toy's own numbers for the run, e.g. { timeToTarget, finalLoss } for superposition-time (absent for toys without). */
+  measures?: Record<string, number | null>;
 }
 
 /** Are the exponents the same across the sweep, and the universal value? */

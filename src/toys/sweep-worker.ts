@@ -27,6 +27,7 @@ async function runJob(port: MessagePort, { index, job }: JobMessage<SweepJob>): 
       extra: { ...core.extra },
       backend,
       seconds,
+      ...(core.measures ? { measures: core.measures } : {}),
     };
     post({ type: 'done', index, result });
   } catch (err) {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runToy, resolveToyOptions } from '../../src/toys';
+import { closedFormTimeExponent, runToy, resolveToyOptions, sweepToy } from '../../src/toys';
 import { openEngine } from '../../src/toys/engine';
-import { TimeTeacherStudent, orthogonalInit } from '../../src/toys/superposition-time-model';
+import { OUTPUT_BIAS_START, TimeTeacherStudent, orthogonalInit, type TimeVariant } from '../../src/toys/superposition-time-model';
 import { binLosses, timeToLoss } from '../../src/toys/superposition-time-curves';
 import { linearExponent, linearFloor, linearLoss, linearLossSlope, zeroStudentLoss } from '../../src/toys/superposition-time-theory';
 import { setAmbientSignalSource } from '../../src/interrupt';
@@ -29,57 +29,95 @@ function relativeError(hand: Float32Array, auto: Float32Array): number {
 
 type T2 = import('@tensorflow/tfjs').Tensor2D;
 
-/** The loss of the student (A', B') on the batch x, written with tfjs ops from the definition, teacher included. */
-function tfLoss(tf: Tf, x: Float32Array, shape: { B: number; n: number; b: number; relu: boolean }) {
+/**
+ * The loss of the student (A', B', and c for 'superposition') on the batch x, written with tfjs ops
+ * from the definition, teacher included: 'relu' y^ = ReLU(x B') A', 'linear' x B' A',
+ * 'superposition' ReLU(x B' A' + c); the teacher is w * ReLU(x) for 'relu', w * x otherwise.
+ */
+function tfLoss(tf: Tf, x: Float32Array, shape: { B: number; n: number; b: number; variant: TimeVariant }) {
   const { B, n } = shape;
   const X = tf.tensor2d(x, [B, n]);
   const w = tf.tensor2d([Array.from({ length: n }, (_, i) => Math.pow(i + 1, -shape.b))]);
-  const act = (t: T2): T2 => (shape.relu ? tf.relu(t) : t);
-  const Y = tf.mul(act(X), w) as T2;
+  const hidden = (t: T2): T2 => (shape.variant === 'relu' ? tf.relu(t) : t);
+  const Y = tf.mul(hidden(X), w) as T2;
   w.dispose();
-  const loss = (at: T2, bt: T2) => tf.div(tf.sum(tf.square(tf.sub(tf.matMul(act(tf.matMul(X, bt)), at), Y))), B) as import('@tensorflow/tfjs').Scalar;
+  const output = (t: T2, c?: T2): T2 => (shape.variant === 'superposition' ? (tf.relu(tf.add(t, c!)) as T2) : t);
+  const loss = (at: T2, bt: T2, c?: T2) =>
+    tf.div(tf.sum(tf.square(tf.sub(output(tf.matMul(hidden(tf.matMul(X, bt)), at), c), Y))), B) as import('@tensorflow/tfjs').Scalar;
   return { X, Y, loss };
 }
 
-for (const variant of ['relu', 'linear'] as const) {
+for (const variant of ['relu', 'linear', 'superposition'] as const) {
   test(`superposition-time: hand-written gradients equal tfjs autodiff (${variant}), and a 0.1% change of one term is caught`, async () => {
     const engine = await openEngine('auto');
     const tf = engine.tf;
     const start = tf.memory().numTensors;
+    const biased = variant === 'superposition';
     for (const width of [5, 16]) {
       const rng = new Rng(11);
       const n = 12;
       const B = 7;
-      const model = new TimeTeacherStudent({ variant, a: 1.5, b: 0.25, channels: n, width, batch: B, init: 1, density: 1, optimizer: 'sgd' }, { engine, rng });
+      // a = 0.5 keeps the sparse features of 'superposition' active often enough in 7 samples
+      const model = new TimeTeacherStudent({ variant, a: biased ? 0.5 : 1.5, b: 0.25, channels: n, width, batch: B, init: 1, density: 1, optimizer: 'sgd' }, { engine, rng });
       for (let i = 0; i < model.at.length; i++) model.at[i] = 0.3 * rng.normal(); // a nonzero readout, so B' has a gradient
+      for (let i = 0; i < model.bias.length; i++) model.bias[i] = 0.3 * rng.normal(); // some outputs below zero, some above
       model.drawBatch();
       const loss = model.loss(true);
       // everything tfjs computes is read back inside tidy, so no tensor outlives it
       const auto = tf.tidy(() => {
-        const ref = tfLoss(tf, model.x, { B, n, b: 0.25, relu: variant === 'relu' });
+        const ref = tfLoss(tf, model.x, { B, n, b: 0.25, variant });
         const at = tf.tensor2d(model.at, [width, n]);
         const bt = tf.tensor2d(model.bt, [n, width]);
-        const [gAt, gBt] = tf.grads((p, q) => ref.loss(p as T2, q as T2))([at, bt]);
-        return { loss: ref.loss(at, bt).dataSync()[0], y: ref.Y.dataSync(), at: gAt.dataSync() as Float32Array, bt: gBt.dataSync() as Float32Array };
+        const c = tf.tensor2d(model.bias, [1, model.bias.length]);
+        const params = biased ? [at, bt, c] : [at, bt];
+        const grads = tf.grads((...ps: import('@tensorflow/tfjs').Tensor[]) => ref.loss(ps[0] as T2, ps[1] as T2, ps[2] as T2 | undefined))(params);
+        return {
+          loss: ref.loss(at, bt, c).dataSync()[0], y: ref.Y.dataSync(),
+          at: grads[0].dataSync() as Float32Array, bt: grads[1].dataSync() as Float32Array, c: biased ? (grads[2].dataSync() as Float32Array) : undefined,
+        };
       });
-      const [autoAt, autoBt] = [auto.at, auto.bt];
       assert.ok(Math.abs(loss - auto.loss) <= 1e-5 * Math.abs(loss), `loss ${loss} vs ${auto.loss}`);
       const teacher = auto.y;
       model.y.forEach((v, i) => assert.ok(Math.abs(v - teacher[i]) <= 1e-6 * Math.abs(teacher[i]), `teacher output ${i}: ${v} vs w_i s(x_i) = ${teacher[i]}`));
-      assert.ok(relativeError(model.gradAt, autoAt) < 1e-4, `dL/dA' ${relativeError(model.gradAt, autoAt)}`);
-      assert.ok(relativeError(model.gradBt, autoBt) < 1e-4, `dL/dB' ${relativeError(model.gradBt, autoBt)}`);
-      // the check resolves 0.1% on a single entry: perturb the largest entry of each gradient
-      for (const [hand, auto] of [[model.gradAt, autoAt], [model.gradBt, autoBt]] as const) {
-        const k = auto.reduce((best, v, i) => (Math.abs(v) > Math.abs(auto[best]) ? i : best), 0);
+      const pairs: Array<[string, Float32Array, Float32Array]> = [["dL/dA'", model.gradAt, auto.at], ["dL/dB'", model.gradBt, auto.bt]];
+      if (auto.c) pairs.push(['dL/dc', model.gradBias, auto.c]);
+      for (const [name, hand, ref] of pairs) {
+        assert.ok(relativeError(hand, ref) < 1e-4, `${name} ${relativeError(hand, ref)}`);
+        // the check resolves 0.1% on a single entry: perturb the largest entry of each gradient
+        const k = ref.reduce((best, v, i) => (Math.abs(v) > Math.abs(ref[best]) ? i : best), 0);
         const perturbed = Float32Array.from(hand);
         perturbed[k] *= 1.001;
-        assert.ok(!(relativeError(perturbed, auto) < 1e-4), 'a 0.1% error in one term must fail the check');
+        assert.ok(!(relativeError(perturbed, ref) < 1e-4), `${name}: a 0.1% error in one term must fail the check`);
       }
     }
     await engine.close();
     assert.equal(tf.memory().numTensors, start, 'no tensor leak');
   });
 }
+
+test('superposition-time (superposition variant): feature i is nonzero with probability min(1, density i^-a), with values U(0, 2)', async () => {
+  const engine = await openEngine('auto');
+  const N = 20000;
+  const density = 0.6;
+  const model = new TimeTeacherStudent({ variant: 'superposition', a: 1, b: 0.5, channels: 5, width: 2, batch: N, init: 1, density, optimizer: 'sgd' }, { engine, rng: new Rng(4) });
+  model.drawBatch();
+  for (let i = 0; i < 5; i++) {
+    const p = Math.min(1, density / (i + 1));
+    const values: number[] = [];
+    for (let r = 0; r < N; r++) if (model.x[r * 5 + i] !== 0) values.push(model.x[r * 5 + i]);
+    // Binomial(N, p) nonzeros, 5 sd; the nonzero values: mean 1 and variance 1/3 of U(0, 2), 5 sd of each estimate
+    assert.ok(Math.abs(values.length / N - p) <= 5 * Math.sqrt((p * (1 - p)) / N), `feature ${i}: ${values.length / N} vs ${p}`);
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+    assert.ok(Math.abs(mean - 1) <= 5 * Math.sqrt(1 / 3 / values.length), `feature ${i}: mean ${mean}`);
+    assert.ok(Math.abs(variance - 1 / 3) <= 5 * Math.sqrt((1 / 5 - 1 / 9) / values.length), `feature ${i}: variance ${variance}`);
+    assert.ok(values.every((v) => v > 0 && v < 2));
+  }
+  // the teacher's output is w_i x_i; the student starts at ReLU(0 + c) = c everywhere
+  model.y.forEach((v, k) => assert.ok(Math.abs(v - model.x[k] * Math.pow((k % 5) + 1, -0.5)) <= 1e-6 * v, `output ${k}`));
+  assert.ok(model.bias.every((c) => c === Math.fround(OUTPUT_BIAS_START)));
+  await engine.close();
+});
 
 test('superposition-time: inputs have variance i^-a at any density; the orthogonal init has orthonormal columns or rows', async () => {
   const engine = await openEngine('auto');
@@ -225,6 +263,31 @@ test('superposition-time: both regimes, typed results, same seed same curves, no
   assert.deepEqual(fig.data.filter((t) => String(t.name).startsWith('width=')).map((t) => t.name), ['width=4', 'width=32']);
   assert.doesNotMatch(figureToSvg(fig), /NaN/);
   assert.ok(/superposition-time/.test(String(bundleFor(a)['text/plain'])));
+});
+
+test('superposition-time: the half-budget exponent is the fit over the first half of tau; sweep rows carry the run\'s measures; closedFormTimeExponent is its window exponent', async () => {
+  const o = { variant: 'superposition' as const, channels: 24, widths: [4, 24], steps: 240, batch: 16, logPoints: 30 };
+  const full = await runToy('superposition-time', { ...o, seed: 5 });
+  // the headline (bottleneck) width's binned curve, refitted here over the fit range halved: tau in [0.01, 1] x 240 x 0.05 / 2
+  const c = dataFrameColumns(full.curves);
+  const keep = c.tau.map((t, k) => c.width[k] === 4 && (t as number) >= 0.06 && (t as number) <= 6);
+  const slope = logLogSlope(c.tau.filter((_, k) => keep[k]) as number[], c.loss.filter((_, k) => keep[k]) as number[]);
+  assert.ok(full.stability !== null);
+  assert.ok(Math.abs(full.stability.half - slope.value) < 1e-12 && Math.abs(full.stability.halfStderr - slope.stderr) < 1e-12);
+  assert.equal(full.stability.full, full.exponent.value);
+  assert.equal(closedFormTimeExponent(o), full.theory.linearWindowExponent);
+  assert.notEqual(closedFormTimeExponent({ ...o, b: 0.35 }), full.theory.linearWindowExponent, 'another b, another closed form');
+  const sweep = await sweepToy('superposition-time', { ...o, workers: 1, vary: { b: [0.25, 0.5] } });
+  for (const row of sweep.rows) {
+    const alone = await runToy('superposition-time', { ...o, b: row.configuration.b as number, seed: row.seed });
+    assert.deepEqual(row.measures, {
+      timeToTarget: alone.runs[0].timeToTarget, finalLoss: alone.runs[0].finalLoss,
+      windowExponent: alone.theory.linearWindowExponent, speedup: alone.speedup,
+    });
+  }
+  const cols = dataFrameColumns(sweep.table());
+  assert.deepEqual(Object.keys(cols).slice(-5), ['timeToTarget', 'finalLoss', 'windowExponent', 'speedup', 'seconds']);
+  assert.deepEqual(cols.finalLoss, sweep.rows.map((r) => r.measures!.finalLoss));
 });
 
 test('superposition-time: bad options name the option before training; the memory estimate refuses a huge run', async () => {
