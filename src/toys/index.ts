@@ -16,6 +16,9 @@ export { toyNames } from './registry';
 export { resolveToyOptions } from './resolve';
 export { sweepToy } from './sweep';
 export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-types';
+// the sweep's homogeneity test, for exponents gathered from several sweeps (notebook 03)
+export { exponentVerdict } from './sweep-verdict';
+export type { VerdictOptions } from './sweep-verdict';
 
 export { sweepTrend } from './sweep-trend';
 export type { SweepTrend, TrendEstimate } from './sweep-trend';
