@@ -18,7 +18,7 @@ test('softmax-time: peaked target decays as a power law near 1/3; same seed give
   const ca = dataFrameColumns(a.curves);
   const cb = dataFrameColumns(b.curves);
   assert.deepEqual(ca.loss, cb.loss, 'deterministic per backend');
-  assert.deepEqual(Object.keys(ca), ['step', 'tau', 'loss']);
+  assert.deepEqual(Object.keys(ca), ['step', 'tau', 'loss', 'beta', 'logitStd']);
   // Paper (one-third time scaling): slope 1/3 over tau 5..150 at full size; a numpy run of the same
   // toy gives local slopes 0.35-0.6 at short tau and small batch. Direction and rough size only.
   assert.ok(a.exponent.value > 0.2 && a.exponent.value < 0.7, `slope ${a.exponent.value}`);
