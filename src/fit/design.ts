@@ -4,6 +4,8 @@ import type { Columns } from '../data/frame';
 import type { Role } from '../data/roles';
 import { fmt } from '../util/format';
 import { applyExclusions, excludeHighestLoss, type ExcludeSpec } from './exclude';
+import type { Groups } from './inference';
+import { pointWeights, rowGroups, type PointOptions } from './weights';
 
 /**
  * The design of a fit, prepared once: which rows are used (exclusions, highest-loss rule), the loss and
@@ -32,6 +34,8 @@ export interface DesignSpec {
   exclude?: ExcludeSpec;
   /** Free parameters of the fit: there must be more points than these. */
   free: { count: number; names?: string[]; hint: string };
+  /** Per-point weights and bootstrap groups (options of the fitters). */
+  points?: PointOptions;
 }
 
 export interface Design {
@@ -50,6 +54,11 @@ export interface Design {
   exclusions: string;
   /** Columns that duplicate one in use (same role, same values), for the notes. */
   duplicates: string[];
+  /** Per-point weights over the used rows and how the summary names them; null for all 1. */
+  weights: Float64Array | null;
+  weightsLabel: string | null;
+  /** Rows the bootstrap resamples together; null: every row alone. */
+  groups: Groups | null;
 }
 
 /** A variable counts as constant when its spread is below this fraction of its size. */
@@ -80,8 +89,10 @@ export function prepareDesign(columns: Columns, spec: DesignSpec): Design {
   if (n < count + 1) {
     throw new ScalingLabError('too-few-points', `${fn}: ${n} points for ${count} free parameters${names ? ` (${names.join(', ')})` : ''}; need at least ${count + 1}.`, hint);
   }
+  const weights = pointWeights(fn, columns, spec.points?.weights, rows);
   return {
     fn, columns, lossColumn, variables, rows, n, loss, logLoss: Float64Array.from(loss, Math.log), x,
+    weights: weights?.values ?? null, weightsLabel: weights?.label ?? null, groups: rowGroups(fn, columns, spec.points?.groups, rows),
     exclusions: reasons.length ? reasons.join('; ') : 'none',
     duplicates: duplicateNotes(columns, [{ role: 'loss', column: lossColumn }, ...variables.map((v) => ({ role: v.role, column: v.column }))]),
   };

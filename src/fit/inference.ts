@@ -2,6 +2,7 @@ import { Rng } from '../util/random';
 import { checkAborted, minimumResamples, type InferenceSettings } from './settings';
 import { interval, normalQuantile } from '../util/stats';
 import { psi } from './huber';
+import { residualOf, sideOf, slopeOf, type PointScoring } from './objective';
 import { invertSymmetric } from './linalg';
 import type { ParamEstimate } from './types';
 
@@ -23,25 +24,57 @@ export function huberCovFactor(sumPsi2: number, nInside: number, n: number, p: n
 /** A law's values f and Jacobian J = df/dtheta (n x p, row-major) at theta. */
 export type ModelFn = (theta: Float64Array, f: Float64Array, J: Float64Array) => unknown;
 
+/** The observations and point scoring a covariance is computed for (an LMProblem is one). */
+export type ScoredData = PointScoring & { logy: Float64Array };
+
 /**
- * Curvature of a log-residual objective at theta (r_i = log y_i - log f_i): the inverse of J'J for
- * the log-model Jacobian, and the variance factor (residual variance for least squares, the
- * Huber sandwich factor otherwise).
+ * Curvature of the objective at theta, as `inv` times `factor` (docs/derivations.md#standard-errors),
+ * with J the Jacobian of the law in the residual space (J/f on log L):
+ * - least squares: (J'WJ)^-1 times s^2 = sum w s r^2 / (n - p) (scipy's curve_fit with sigma = 1/sqrt(w));
+ * - Huber, unweighted and symmetric: (J'J)^-1 times Huber's K^2 factor;
+ * - Huber with weights or a penalty: the sandwich A^-1 B A^-1, A = sum c psi' J J', B = sum c^2 psi^2 J J'
+ *   (c = w s, s the over-estimate penalty where r < 0), times n / (n - p).
  */
-export function logResidualCurvature(model: ModelFn, theta: Float64Array, logy: Float64Array, p: number, delta: number):
+export function logResidualCurvature(model: ModelFn, theta: Float64Array, data: ScoredData, p: number, delta: number):
   { inv: number[][] | null; factor: number | null; f: Float64Array } {
+  const { logy, space, penalty, weights } = data;
   const n = logy.length;
   const f = new Float64Array(n), J = new Float64Array(n * p);
   model(theta, f, J);
-  const JtJ = new Float64Array(p * p);
+  const A = new Float64Array(p * p), B = new Float64Array(p * p);
   let sumPsi2 = 0, inside = 0;
   for (let i = 0; i < n; i++) {
-    const r = logy[i] - Math.log(f[i]);
-    const ps = psi(r, delta);
-    sumPsi2 += ps * ps; if (Math.abs(r) <= delta) inside++;
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) JtJ[a * p + b] += (J[i * p + a] / f[i]) * (J[i * p + b] / f[i]);
+    const r = residualOf(space, logy[i], f[i]), slope = slopeOf(space, f[i]);
+    const c = (weights ? weights[i] : 1) * sideOf(penalty, r), ps = psi(r, delta), dpsi = Math.abs(r) <= delta ? 1 : 0;
+    sumPsi2 += c * ps * ps; inside += dpsi;
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b < p; b++) {
+        const jj = J[i * p + a] * slope * J[i * p + b] * slope;
+        A[a * p + b] += (delta === Infinity ? c : c * dpsi) * jj;
+        B[a * p + b] += c * c * ps * ps * jj;
+      }
+    }
   }
-  return { inv: invertSymmetric(JtJ, p), factor: huberCovFactor(sumPsi2, inside, n, p, delta), f };
+  if (delta === Infinity) return { inv: invertSymmetric(A, p), factor: sumPsi2 / (n - p), f };
+  if (!weights && (penalty ?? 1) === 1) return { inv: invertSymmetric(unitCurvature(J, f, space, n, p), p), factor: huberCovFactor(sumPsi2, inside, n, p, delta), f };
+  const Ainv = invertSymmetric(A, p);
+  return { inv: Ainv && sandwich(Ainv, B, p), factor: Ainv ? n / (n - p) : null, f };
+}
+
+/** J'J of the law in the residual space (every point, weight 1): Huber's K^2 formula multiplies its inverse. */
+function unitCurvature(J: Float64Array, f: Float64Array, space: PointScoring['space'], n: number, p: number): Float64Array {
+  const out = new Float64Array(p * p);
+  for (let i = 0; i < n; i++) {
+    const slope = slopeOf(space, f[i]);
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) out[a * p + b] += J[i * p + a] * slope * J[i * p + b] * slope;
+  }
+  return out;
+}
+
+/** A^-1 B A^-1. */
+function sandwich(Ainv: number[][], B: Float64Array, p: number): number[][] {
+  const BA = Ainv.map((_, a) => Ainv.map((__, b) => { let s = 0; for (let k = 0; k < p; k++) s += B[a * p + k] * Ainv[k][b]; return s; }));
+  return Ainv.map((row) => BA[0].map((__, b) => { let s = 0; for (let k = 0; k < p; k++) s += row[k] * BA[k][b]; return s; }));
 }
 
 /** Delta method: G (factor inv) G' with G = d reported / d theta (one row per reported parameter). */
@@ -58,9 +91,9 @@ export function deltaMethod(G: number[][], factor: number, inv: number[][]): num
  * Covariance of the reported parameters at theta: the curvature mapped by `jacobian` (d reported /
  * d theta), or null with a warning saying why it is undefined. Also returns the law's values f at theta.
  */
-export function reportedCovariance(model: ModelFn, theta: Float64Array, logy: Float64Array, p: number, delta: number, jacobian: () => number[][]):
+export function reportedCovariance(model: ModelFn, theta: Float64Array, data: ScoredData, p: number, delta: number, jacobian: () => number[][]):
   { matrix: number[][] | null; f: Float64Array; warning?: string } {
-  const { inv, factor, f } = logResidualCurvature(model, theta, logy, p, delta);
+  const { inv, factor, f } = logResidualCurvature(model, theta, data, p, delta);
   if (inv && factor !== null) return { matrix: deltaMethod(jacobian(), factor, inv), f };
   return {
     matrix: null, f,
@@ -103,28 +136,41 @@ export interface BootstrapResult {
   seed: number;
   /** Refits that did not meet their convergence test. */
   failed: number;
+  /** The groups resampled, when rows were resampled by group. */
+  groups?: { column: string; count: number };
 }
+
+/** Rows that are resampled together (checkpoints of one run): each used row's group, 0..count-1. */
+export interface Groups { index: Int32Array; count: number; column: string }
 
 /**
  * Bootstrap by run: each resample draws n runs with replacement (as integer weights, so the design is
- * never copied) from the seeded generator and refits. `refit` must start from the full-data solution.
+ * never copied) from the seeded generator and refits; with groups, it draws `count` groups and every
+ * row of a drawn group counts once per draw. `refit` must start from the full-data solution.
  */
-export function bootstrapByRun(fn: string, n: number, names: string[], settings: InferenceSettings, refit: (weights: Float64Array) => Refit, report: (done: number) => void): BootstrapResult {
+export function bootstrapByRun(fn: string, n: number, names: string[], settings: InferenceSettings, refit: (weights: Float64Array) => Refit, report: (done: number) => void, groups: Groups | null = null): BootstrapResult {
   const { resamples, seed } = settings;
   const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, [] as number[]]));
   const rng = new Rng(seed);
   const w = new Float64Array(n);
+  const drawn = new Float64Array(groups ? groups.count : 0);
   let failed = 0;
   for (let b = 0; b < resamples; b++) {
     checkAborted(settings.signal, fn, `bootstrap (resample ${b + 1} of ${resamples})`);
     w.fill(0);
-    for (let i = 0; i < n; i++) w[rng.int(n)]++;
+    if (groups) {
+      drawn.fill(0);
+      for (let g = 0; g < groups.count; g++) drawn[rng.int(groups.count)]++;
+      for (let i = 0; i < n; i++) w[i] = drawn[groups.index[i]];
+    } else {
+      for (let i = 0; i < n; i++) w[rng.int(n)]++;
+    }
     const r = refit(w);
     if (!r.converged) failed++;
     names.forEach((k, j) => samples[k].push(r.values[j]));
     report(b + 1);
   }
-  return { samples, resamples, seed, failed };
+  return { samples, resamples, seed, failed, ...(groups ? { groups: { column: groups.column, count: groups.count } } : {}) };
 }
 
 /**

@@ -5,26 +5,31 @@ import { LAWS } from '../laws/builtin';
 import { checkSymbolsAgainstColumns } from '../laws/symbolCheck';
 import { parseLaw, compileLaw, substitute, scaleParameters, evaluateNode, type MathNode } from '../laws/expression';
 import { fmt } from '../util/format';
-import { hasOwn, ownValue } from '../util/own';
+import { ownValue } from '../util/own';
 import type { ExcludeSpec } from './exclude';
-import { checkObjective, deltaOf } from './huber';
-import { prepareDesign, type Design } from './design';
-import { resolveParams, naturalValues, naturalJacobian, reportedParams, type ParamSpecOptions, type ResolvedParams } from './params';
-import { assignSymbols, ROLE_KEYS, type LawVariable } from './lawSymbols';
+import { checkObjective, deltaOf, isPlainScoring, observations, pointScoring, type PointScoring } from './objective';
+import type { PointOptions } from './weights';
+import type { Design } from './design';
+import { resolveParams, naturalValues, type ParamSpecOptions, type ResolvedParams } from './params';
+import { assignSymbols, lawDesign, ROLE_KEYS } from './lawSymbols';
 import { autoStartValues, buildStarts, type StartSpec } from './startGrid';
 import { parameterKinds, type ParameterKinds } from './paramRoles';
 import { lmSolve, type LMProblem, type LMResult } from './lm';
 import { linearCoefficients, CoefficientProjector } from './linearCoefficients';
 import { multistart, describeStarts, type MultistartResult, type Run } from './multistart';
-import { applyBootstrap, bootstrapByRun, estimate, reportedCovariance, standardError } from './inference';
-import { checkMaxIter, inferenceSettings, type InferenceSettings, type SharedOptions } from './settings';
+import { checkMaxIter, inferenceSettings, type SharedOptions } from './settings';
 import { checkRun, RESTART_RTOL, type ConvergenceCheck } from './verify';
 import { notFiniteAtStarts } from './lawDomain';
-import { assembleFit, type FitSolution } from './report';
-import type { FitResult, Objective, ParamEstimate } from './types';
+import { assembleFit } from './report';
+import { lawSolution } from './lawSolution';
+import { fitLawFunction, type FunctionLawOptions, type LawFunction } from './lawFunction';
+import type { FitResult, Objective } from './types';
 
-export interface LawOptions extends ParamSpecOptions, SharedOptions {
-  /** { huber: 1e-3 } (default): Huber on log L, summed over points; or 'lsq': least squares on log L. */
+export interface LawOptions extends ParamSpecOptions, SharedOptions, PointOptions {
+  /**
+   * { huber: 1e-3 } (default): Huber on log L, summed over points; 'lsq': least squares on log L; or an
+   * object: { huber?, residuals?: 'log' | 'loss', overestimatePenalty? } (docs/methods.md#objectives-and-weights).
+   */
   objective?: Objective;
   /** Rows to leave out: { highestLoss: k }, a predicate (row, i) => boolean, or row indices. */
   exclude?: ExcludeSpec;
@@ -58,8 +63,9 @@ export interface LawOptions extends ParamSpecOptions, SharedOptions {
 }
 
 const KNOWN = ['objective', 'exclude', 'starts', 'variables', 'loss', ...ROLE_KEYS,
-  'bootstrap', 'seed', 'level', 'maxIter', 'onProgress', 'signal', 'allowLargeBootstrap', 'fixed', 'bounds', 'tied', 'logParams'];
+  'bootstrap', 'seed', 'level', 'maxIter', 'onProgress', 'signal', 'allowLargeBootstrap', 'fixed', 'bounds', 'tied', 'logParams', 'weights', 'groups'];
 const FN = 'fitLaw';
+const SOLVER = 'scalinglab Levenberg-Marquardt (analytic Jacobian, multi-start)';
 /** Largest step per iteration of a log-parameter or an exponent (in theta): without it a parameter the loss is insensitive to can run off. */
 const MAX_LOG_STEP = 10;
 /** Iteration cap of bootstrap refits, at least (they start at the optimum, but resamples can move it far). */
@@ -78,7 +84,15 @@ interface Verified { theta: Float64Array; res: LMResult; check: ConvergenceCheck
  * in log-loss space: r = log L - log law. Parameters are the free symbols that are not data
  * variables; coefficients of power terms (and an additive floor) are fitted as logarithms.
  */
-export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): FitResult {
+export function fitLaw(data: DataInput, law: string, options?: LawOptions): FitResult;
+/** A law as a JavaScript function (p, row) => loss, with lmfit-style params: solved by ml-levenberg-marquardt (lawFunction.ts). */
+export function fitLaw(data: DataInput, law: LawFunction, options: FunctionLawOptions): FitResult;
+export function fitLaw(data: DataInput, law: string | LawFunction, options: LawOptions | FunctionLawOptions = {}): FitResult {
+  if (typeof law === 'function') return fitLawFunction(data, law, options as FunctionLawOptions);
+  return fitExpression(data, law, options as LawOptions);
+}
+
+function fitExpression(data: DataInput, law: string, options: LawOptions): FitResult {
   checkOptionKeys(FN, options, KNOWN);
   const objective = checkObjective(FN, options.objective ?? { huber: 1e-3 });
   const delta = deltaOf(objective);
@@ -92,8 +106,8 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
   checkSymbolsAgainstColumns(FN, parsed, columns, { variables, params }, { loss: lossColumn, builtin: builtin?.variables, options });
   const defaultLog = builtin ? builtin.logParams : scaleParameters(parsed.node, params);
   const rp = resolveParams(FN, params, variables.map((v) => v.name), options, defaultLog);
-  const design = lawDesign(columns, lossColumn, variables, rp, options.exclude);
-  const problem = lawProblem(parsed.node, rp, design);
+  const design = lawDesign(FN, columns, lossColumn, variables, rp.free, options);
+  const problem = lawProblem(parsed.node, rp, design, observations(objective, design), pointScoring(objective, design.weights));
   const kinds = parameterKinds(parsed.node, params, defaultLog, variables.map((v) => v.name));
   const startData = {
     minLoss: design.loss.reduce((a, b) => Math.min(a, b), Infinity),
@@ -114,12 +128,18 @@ export function fitLaw(data: DataInput, law: string, options: LawOptions = {}): 
     probes: (j) => [...new Set([...gridValues[j], ...starts.slice(0, MAX_PROBES).map((s) => s[j])])],
     probeStep: (j, v) => (logLike(rp.free[j], rp, kinds) ? 1 : 0.5 * Math.max(Math.abs(v), 1e-3)),
   });
-  const solution = lawSolution(problem, rp, design, verified, delta, settings, { maxIter: Math.max(maxIter, BOOTSTRAP_MAX_ITER), maxStep, workspace: runs.workspace, onProgress: options.onProgress });
+  const refitOptions = { delta, maxIter: Math.max(maxIter, BOOTSTRAP_MAX_ITER), maxStep };
+  const theta = new Float64Array(rp.free.length);
+  const solution = lawSolution(FN, { model: problem.model, data: problem.prob, rp, design, best: verified, delta, settings, onProgress: options.onProgress }, (weights) => {
+    theta.set(verified.theta);
+    const r = lmSolve(problem.prob, theta, { ...refitOptions, weights }, runs.workspace);
+    return { theta, converged: r.converged };
+  });
   solution.warnings.unshift(...runWarnings(runs, verified, rp, starts.length));
   const values = Object.fromEntries(Object.entries(solution.params).map(([k, e]) => [k, e.value]));
   const universal = builtin?.name === 'universal';
   return assembleFit(design, solution, {
-    law: parsed.text, lawName: builtin?.name ?? null, objectiveKind: objective, level: settings.level,
+    law: parsed.text, lawName: builtin?.name ?? null, objectiveKind: objective, level: settings.level, solver: SOLVER, exponentParams: [...kinds.exponents].filter((k) => rp.free.includes(k)),
     ...(universal ? { coefficients: { L0: values.L0, width: values.c_m, depth: values.c_l, time: values.c_D }, exponents: { width: 1, depth: 1, time: 1 / 3 } } : {}),
     starts: describeStarts(runs, starts.length, Array.isArray(options.starts) ? 'given' : options.starts ?? 'auto', linear.map((j) => rp.free[j])),
     evaluateWith: (vv, pv) => evaluateNode(parsed.node, { ...pv, ...vv }),
@@ -148,65 +168,19 @@ function runWarnings(runs: MultistartResult, v: Verified, rp: ResolvedParams, co
   return out;
 }
 
-function lawDesign(columns: Design['columns'], lossColumn: string, variables: LawVariable[], rp: ResolvedParams, exclude: ExcludeSpec | undefined): Design {
-  return prepareDesign(columns, {
-    fn: FN, lossColumn, exclude,
-    variables: variables.map((v) => ({
-      ...v, positive: v.role !== 'other', what: `${v.role} (law variable ${v.name})`,
-      noVariation: {
-        subject: `law variable '${v.name}' (${v.role}, column '${v.column}')`,
-        hint: `drop the term from the law or fix its parameters (fixed: { ... }), or add runs with different ${v.role}.`,
-      },
-    })),
-    free: { count: rp.free.length, names: rp.free, hint: 'add runs, fix or tie parameters, or exclude fewer rows.' },
-  });
-}
-
-function lawProblem(lawNode: MathNode, rp: ResolvedParams, design: Design): LawProblem {
+/** The law on the design's points; `y` holds the observations in the scoring's space (log L or L). */
+function lawProblem(lawNode: MathNode, rp: ResolvedParams, design: Design, y: Float64Array, scoring: PointScoring): LawProblem {
   // substitute() looks names up with `in`: objects without a prototype keep 'constructor' a plain name.
   const bare = <T>(o: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, o);
   const tiedNodes: Record<string, MathNode> = Object.fromEntries(Object.entries(rp.tied).map(([k, t]) => [k, substitute(t.node, bare(rp.fixed), bare({}))]));
   const node = substitute(lawNode, bare(rp.fixed), bare(tiedNodes));
-  const compiled = compileLaw(node, design.variables.map((v) => v.name), rp.free, rp.log).bind(design.x, design.logLoss);
+  // The fused kernels score log residuals without a penalty; other scorings use the generic path.
+  const compiled = compileLaw(node, design.variables.map((v) => v.name), rp.free, rp.log).bind(design.x, isPlainScoring(scoring) ? design.logLoss : undefined);
   const prob: LMProblem = {
-    n: design.n, p: rp.free.length, logy: design.logLoss, model: compiled.model, value: compiled.value,
+    n: design.n, p: rp.free.length, logy: y, ...scoring, model: compiled.model, value: compiled.value,
     objective: compiled.objective, accumulate: compiled.accumulate, lower: rp.lower, upper: rp.upper,
   };
   return { prob, node, model: compiled.model.bind(compiled) };
-}
-
-/** The verified run's parameters in natural units, their standard errors (delta method, ties included) and the bootstrap. */
-function lawSolution(problem: LawProblem, rp: ResolvedParams, design: Design, best: Verified, delta: number, settings: InferenceSettings,
-  refits: { maxIter: number; maxStep: Float64Array; workspace: MultistartResult['workspace']; onProgress?: ProgressCallback }): FitSolution {
-  const th = best.theta;
-  const warnings: string[] = [];
-  const values = naturalValues(rp, th);
-  const cov = reportedCovariance(problem.model, th, design.logLoss, rp.free.length, delta, () => naturalJacobian(rp, th, values));
-  if (cov.warning) warnings.push(cov.warning);
-  const atBound = rp.free.map((_, j) => th[j] <= rp.lower[j] || th[j] >= rp.upper[j]);
-  rp.free.forEach((k, j) => { if (atBound[j]) warnings.push(`${k} is at a bound (${fmt(values[k])}); its standard error is not estimated.`); });
-  const reported = reportedParams(rp);
-  const params: Record<string, ParamEstimate> = {};
-  for (const k of rp.all) {
-    const a = reported.indexOf(k), j = rp.free.indexOf(k), fixed = hasOwn(rp.fixed, k);
-    const se = !fixed && cov.matrix && a >= 0 && !(j >= 0 && atBound[j]) ? standardError(cov.matrix, a) : null;
-    params[k] = estimate(k, values[k], se, settings.level, { fixed, tiedTo: hasOwn(rp.tied, k) ? rp.tied[k].text : undefined, bounds: ownValue(rp.bounds, k) });
-  }
-  let bootstrap;
-  if (settings.resamples > 0) {
-    const theta = new Float64Array(rp.free.length);
-    bootstrap = bootstrapByRun(FN, design.n, reported, settings, (weights) => {
-      theta.set(th);
-      const r = lmSolve(problem.prob, theta, { delta, weights, maxIter: refits.maxIter, maxStep: refits.maxStep }, refits.workspace);
-      const natural = naturalValues(rp, theta);
-      return { values: reported.map((k) => natural[k]), converged: r.converged };
-    }, progressReporter('bootstrap', settings.resamples, refits.onProgress));
-    warnings.push(...applyBootstrap(params, bootstrap, settings.level));
-  }
-  return {
-    params, objective: best.res.objective, converged: best.res.converged && best.check.passed, convergence: best.check, iterations: best.res.iterations, gradientNorm: best.res.gradientNorm,
-    logf: Float64Array.from(cov.f, Math.log), kFree: rp.free.length, bootstrap, covariance: cov.matrix ? { names: reported, matrix: cov.matrix } : null, warnings,
-  };
 }
 
 export type { ResolvedParams };

@@ -5,6 +5,9 @@ import type { Role } from '../data/roles';
 import { SYMBOL_ROLES, type BuiltinLaw } from '../laws/builtin';
 import type { ParsedLaw } from '../laws/expression';
 import { ownValue } from '../util/own';
+import { prepareDesign, type Design } from './design';
+import type { ExcludeSpec } from './exclude';
+import type { PointOptions } from './weights';
 
 /** Roles a law variable can stand for, and the options that name their columns. */
 export const ROLE_KEYS = ['params', 'tokens', 'width', 'depth', 'flops', 'steps', 'time'] as const;
@@ -22,6 +25,20 @@ export interface LawVariable { name: string; column: string; role: Role }
  * law's variables) and a column for that role exists, or when a column has its exact name.
  */
 export function assignSymbols(fn: string, parsed: ParsedLaw, builtin: BuiltinLaw | null, columns: Columns, lossColumn: string, options: SymbolOptions): { variables: LawVariable[]; params: string[] } {
+  const { variables, params } = splitSymbols(fn, parsed, builtin, columns, lossColumn, options);
+  if (variables.length === 0) {
+    throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' uses no data variable (symbols: ${parsed.symbols.join(', ')}; columns: ${Object.keys(columns).join(', ')}).`,
+      'use column names or N (params), D (tokens), m (width), l (depth), C (flops) in the law, or map symbols with { variables: { ... } }.');
+  }
+  if (params.length === 0) throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' has no parameters to fit.`);
+  return { variables, params };
+}
+
+/**
+ * The classification of assignSymbols, without its checks: each symbol becomes a variable (with its
+ * column and role) or a parameter. A law given as a function uses it to read the names its rows use.
+ */
+export function splitSymbols(fn: string, parsed: Pick<ParsedLaw, 'text' | 'symbols'>, builtin: BuiltinLaw | null, columns: Columns, lossColumn: string, options: SymbolOptions): { variables: LawVariable[]; params: string[] } {
   checkVariablesOption(fn, parsed, options.variables);
   const names = Object.keys(columns);
   const roleOfColumn = (c: string): Role => (Object.entries(ROLE_ALIASES).find(([, al]) => al.includes(c))?.[0] as Role) ?? 'other';
@@ -50,15 +67,10 @@ export function assignSymbols(fn: string, parsed: ParsedLaw, builtin: BuiltinLaw
     if (names.includes(s) && s !== lossColumn) { variables.push({ name: s, column: s, role: roleOfColumn(s) }); continue; }
     params.push(s);
   }
-  if (variables.length === 0) {
-    throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' uses no data variable (symbols: ${parsed.symbols.join(', ')}; columns: ${names.join(', ')}).`,
-      'use column names or N (params), D (tokens), m (width), l (depth), C (flops) in the law, or map symbols with { variables: { ... } }.');
-  }
-  if (params.length === 0) throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' has no parameters to fit.`);
   return { variables, params };
 }
 
-function checkVariablesOption(fn: string, parsed: ParsedLaw, variables: unknown): void {
+function checkVariablesOption(fn: string, parsed: Pick<ParsedLaw, 'text' | 'symbols'>, variables: unknown): void {
   if (variables === undefined) return;
   if (typeof variables !== 'object' || variables === null) {
     throw new ScalingLabError('bad-option', `${fn}: variables must be an object like { N: 'model_size' }.`);
@@ -66,4 +78,19 @@ function checkVariablesOption(fn: string, parsed: ParsedLaw, variables: unknown)
   for (const k of Object.keys(variables)) {
     if (!parsed.symbols.includes(k)) throw new ScalingLabError('unknown-symbol', `${fn}: variables names '${k}', which is not a symbol of the law '${parsed.text}'.`, `symbols are: ${parsed.symbols.join(', ')}.`);
   }
+}
+
+/** The design of a fitLaw fit: its variables (sizes positive), rows, weights and groups, with fitLaw's hints. */
+export function lawDesign(fn: string, columns: Columns, lossColumn: string, variables: LawVariable[], free: string[], options: PointOptions & { exclude?: ExcludeSpec }): Design {
+  return prepareDesign(columns, {
+    fn, lossColumn, exclude: options.exclude, points: { weights: options.weights, groups: options.groups },
+    variables: variables.map((v) => ({
+      ...v, positive: v.role !== 'other', what: `${v.role} (law variable ${v.name})`,
+      noVariation: {
+        subject: `law variable '${v.name}' (${v.role}, column '${v.column}')`,
+        hint: `drop the term from the law or fix its parameters (fixed: { ... }), or add runs with different ${v.role}.`,
+      },
+    })),
+    free: { count: free.length, names: free, hint: 'add runs, fix or tie parameters, or exclude fewer rows.' },
+  });
 }

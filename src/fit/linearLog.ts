@@ -1,6 +1,7 @@
 import { nnlsNormal } from './nnls';
 import { irlsWeight, psi, rho } from './huber';
 import type { LMProblem } from './lm';
+import { combineWeights, residualOf, sideOf, slopeOf, type PointScoring } from './objective';
 
 /** Converged when the constrained Gauss-Newton step changes every term by at most this fraction of the loss. */
 const STEP_RTOL = 1e-10;
@@ -15,10 +16,11 @@ const MAX_HALVINGS = 40;
 export interface LinearSolve { objective: number; iterations: number; converged: boolean; gradientNorm: number }
 
 /**
- * The fixed-exponent solver: L = L0 + sum_k c_k x_k^(-a_k) with the a_k fixed, fitted on log L with
- * every coefficient >= 0. Each Gauss-Newton step solves the linearised problem exactly under the
- * constraints (an NNLS in the new coefficients), followed by a backtracking line search on the true
- * objective. Coefficients are in raw units; `solve` leaves them in `c`.
+ * The fixed-exponent solver: L = L0 + sum_k c_k x_k^(-a_k) with the a_k fixed, fitted on log L (or on
+ * L, with weights and an over-estimate penalty: `scoring`) with every coefficient >= 0. Each
+ * Gauss-Newton step solves the linearised problem exactly under the constraints (an NNLS in the new
+ * coefficients), followed by a backtracking line search on the true objective. Coefficients are in
+ * raw units; `solve` leaves them in `c`.
  */
 export class LinearLogFit {
   readonly n: number; readonly p: number;
@@ -28,7 +30,8 @@ export class LinearLogFit {
   private readonly lossScale: number;
   private f: Float64Array; private ct: Float64Array; private M: Float64Array; private v: Float64Array; private cn: Float64Array;
   private scale: Float64Array;
-  constructor(xs: Float64Array[], exps: number[], readonly logy: Float64Array, readonly delta: number) {
+  /** `logy`: the observations in the scoring's space (log L, or L when scoring.space is 'loss'). */
+  constructor(xs: Float64Array[], exps: number[], readonly logy: Float64Array, readonly delta: number, readonly scoring: PointScoring = {}) {
     this.n = logy.length; this.p = xs.length + 1;
     const { n, p } = this;
     this.X = new Float64Array(n * p);
@@ -38,7 +41,7 @@ export class LinearLogFit {
       for (let k = 1; k < p; k++) this.X[i * p + k] = Math.pow(xs[k - 1][i], -exps[k - 1]);
     }
     for (let k = 0; k < p; k++) { let s = 0; for (let i = 0; i < n; i++) s += this.X[i * p + k]; this.scale[k] = s / n; }
-    this.lossScale = Math.exp(logy[0]);
+    this.lossScale = this.lossAt(0);
     this.c = new Float64Array(p); this.ct = new Float64Array(p); this.cn = new Float64Array(p);
     this.f = new Float64Array(n); this.M = new Float64Array(p * p); this.v = new Float64Array(p);
   }
@@ -48,14 +51,21 @@ export class LinearLogFit {
     for (let i = 0; i < n; i++) { let s = 0; for (let k = 0; k < p; k++) s += X[i * p + k] * c[k]; f[i] = s; }
   }
 
+  /** The loss of point i (the observations may be its logarithm). */
+  private lossAt(i: number): number {
+    return this.scoring.space === 'loss' ? this.logy[i] : Math.exp(this.logy[i]);
+  }
+
   private objective(c: Float64Array, w: Float64Array | null): number {
     this.model(c, this.f);
+    const { space, penalty } = this.scoring;
     let s = 0;
     for (let i = 0; i < this.n; i++) {
       const wi = w ? w[i] : 1;
       if (wi === 0) continue;
       if (!(this.f[i] > 0)) return Infinity;
-      s += wi * rho(this.logy[i] - Math.log(this.f[i]), this.delta);
+      const r = residualOf(space, this.logy[i], this.f[i]);
+      s += wi * sideOf(penalty, r) * rho(r, this.delta);
     }
     return s;
   }
@@ -91,7 +101,7 @@ export class LinearLogFit {
   lmProblem(): LMProblem {
     const { n, p, X } = this;
     return {
-      n, p, logy: this.logy,
+      n, p, logy: this.logy, ...this.scoring,
       model: (theta, f, J) => {
         this.model(theta, f);
         J.set(X);
@@ -104,12 +114,15 @@ export class LinearLogFit {
 
   /** A coefficient's natural size: the one that makes its term as large as the mean loss (for restart probes). */
   coefficientScale(k: number): number {
-    return Math.exp(this.logy.reduce((a, b) => a + b, 0) / this.n) / this.scale[k];
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += Math.log(this.lossAt(i));
+    return Math.exp(s / this.n) / this.scale[k];
   }
 
   /** Solves with optional weights (bootstrap counts) from `start` or the NNLS start; result in this.c. */
-  solve(w: Float64Array | null, start: Float64Array | null): LinearSolve {
+  solve(counts: Float64Array | null, start: Float64Array | null): LinearSolve {
     const { p, c, scale, lossScale } = this;
+    const w = combineWeights(this.scoring.weights, counts);
     if (start) c.set(start);
     else this.relativeStart(w);
     let obj = this.objective(c, w);
@@ -147,7 +160,7 @@ export class LinearLogFit {
     for (let i = 0; i < n; i++) {
       const wi = w ? w[i] : 1;
       if (wi === 0) continue;
-      const iy = Math.exp(-this.logy[i]);
+      const iy = 1 / this.lossAt(i);
       for (let a = 0; a < p; a++) {
         const xa = X[i * p + a] * iy;
         v[a] += wi * xa;
@@ -155,21 +168,23 @@ export class LinearLogFit {
       }
     }
     nnlsNormal(M, v, p, c);
-    if (c.every((x) => x === 0)) c[0] = Math.exp(this.logy.reduce((a, b) => a + b, 0) / n);
+    if (c.every((x) => x === 0)) { let s = 0; for (let i = 0; i < n; i++) s += Math.log(this.lossAt(i)); c[0] = Math.exp(s / n); }
   }
 
   /** The exact constrained Gauss-Newton (IRLS for Huber) step from c into cn; returns the scaled projected gradient norm. */
   private gaussNewtonStep(w: Float64Array | null): number {
     const { n, p, X, M, v, c, f, scale } = this;
+    const { space, penalty } = this.scoring;
     this.model(c, f);
     M.fill(0); v.fill(0);
     const g = this.ct; g.fill(0);
     for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
-      if (wi === 0) continue;
-      const r = this.logy[i] - Math.log(f[i]);
-      const u = wi * irlsWeight(r, this.delta), inv = 1 / f[i];
-      // r(c') ~ r + J c - J c' with J = X/f: target b = r + J c
+      const w0 = w ? w[i] : 1;
+      if (w0 === 0) continue;
+      const r = residualOf(space, this.logy[i], f[i]);
+      const wi = w0 * sideOf(penalty, r);
+      const u = wi * irlsWeight(r, this.delta), inv = slopeOf(space, f[i]);
+      // r(c') ~ r + J c - J c' with J = X/f (X on L): target b = r + J c
       let jc = 0;
       for (let a = 0; a < p; a++) jc += X[i * p + a] * inv * c[a];
       const bi = r + jc, ps = wi * psi(r, this.delta);

@@ -1,5 +1,6 @@
 import { cholSolve } from './linalg';
 import { irlsWeight, psi, rho } from './huber';
+import { combineWeights, isPlainScoring, residualOf, sideOf, slopeOf, type PointScoring } from './objective';
 
 /**
  * Levenberg-Marquardt on log-loss residuals r_i = log y_i - log f_i(theta), for least squares or a
@@ -8,9 +9,10 @@ import { irlsWeight, psi, rho } from './huber';
  * damping stays meaningful when few points are inside the zone. Box bounds by projection. No allocation
  * per iteration: buffers live in an LMWorkspace reused across starts.
  */
-export interface LMProblem {
+export interface LMProblem extends PointScoring {
   n: number;
   p: number;
+  /** The observations in the residual space: log L (default), or L when `space` is 'loss'. */
   logy: Float64Array;
   /** Writes f (must be > 0) and J = df/dtheta (n x p, row-major); returns false if f is invalid. */
   model(theta: Float64Array, f: Float64Array, J: Float64Array): boolean;
@@ -19,7 +21,8 @@ export interface LMProblem {
   /**
    * Optional fused kernels (generated per law): the objective at theta, and the objective with the
    * normal-equation pieces (M = IRLS majoriser, H = Gauss-Newton curvature, g = gradient). Both return
-   * Infinity when the law is not positive and finite at some point.
+   * Infinity when the law is not positive and finite at some point. Used only for log residuals
+   * without an over-estimate penalty (they take weights).
    */
   objective?(theta: Float64Array, w: Float64Array | null, delta: number): number;
   accumulate?(theta: Float64Array, w: Float64Array | null, delta: number, exact: boolean, M: Float64Array, H: Float64Array, g: Float64Array): number;
@@ -30,7 +33,7 @@ export interface LMProblem {
 export interface LMOptions {
   /** Huber delta; Infinity for least squares. */
   delta: number;
-  /** Per-point weights (bootstrap counts); null = all 1. */
+  /** Bootstrap counts, multiplying the problem's own weights; null = all 1. */
   weights?: Float64Array | null;
   /** Iteration cap (default 200). A run that hits it is reported as not converged. */
   maxIter?: number;
@@ -78,23 +81,32 @@ export class LMWorkspace {
   }
 }
 
-/** Objective value sum_i w_i rho(log y_i - log f_i); Infinity if any f is not positive and finite. */
-export function objectiveOf(logy: Float64Array, f: Float64Array, delta: number, w: Float64Array | null | undefined): number {
+/** Objective value sum_i w_i s_i rho(r_i) (s_i: the over-estimate penalty); Infinity if any f is not positive and finite. */
+export function objectiveOf(prob: PointScoring & { logy: Float64Array }, f: Float64Array, delta: number, w: Float64Array | null | undefined): number {
   let s = 0;
+  const { logy, space, penalty } = prob;
   const n = logy.length;
   for (let i = 0; i < n; i++) {
     const fi = f[i];
     if (!(fi > 0) || fi === Infinity) return Infinity;
     const wi = w ? w[i] : 1;
     if (wi === 0) continue;
-    s += wi * rho(logy[i] - Math.log(fi), delta);
+    const r = residualOf(space, logy[i], fi);
+    s += wi * sideOf(penalty, r) * rho(r, delta);
   }
   return s;
 }
 
+/** The objective at theta for weights w (the fused kernel when the problem has one), reusing the workspace's buffers. */
+export function objectiveFunction(prob: LMProblem, ws: LMWorkspace): (theta: Float64Array, w: Float64Array | null, delta: number) => number {
+  if (prob.objective && isPlainScoring(prob)) return prob.objective.bind(prob);
+  if (prob.value) return (t, w, delta) => (prob.value!(t, ws.f) ? objectiveOf(prob, ws.f, delta, w) : Infinity);
+  return (t, w, delta) => (prob.model(t, ws.f, ws.J) ? objectiveOf(prob, ws.f, delta, w) : Infinity);
+}
+
 /** Generic (non-fused) objective + normal equations from model() and J. */
 function genericAccumulate(prob: LMProblem, ws: LMWorkspace, theta: Float64Array, w: Float64Array | null, delta: number, exact: boolean): number {
-  const { n, p, logy } = prob;
+  const { n, p, logy, space, penalty } = prob;
   const { f, J, M, H, g } = ws;
   if (!prob.model(theta, f, J)) return Infinity;
   M.fill(0); g.fill(0); H.fill(0);
@@ -102,12 +114,13 @@ function genericAccumulate(prob: LMProblem, ws: LMWorkspace, theta: Float64Array
   for (let i = 0; i < n; i++) {
     const fi = f[i];
     if (!(fi > 0) || fi === Infinity) return Infinity;
-    const wi = w ? w[i] : 1;
-    if (wi === 0) continue;
-    const ri = logy[i] - Math.log(fi);
+    const wi0 = w ? w[i] : 1;
+    if (wi0 === 0) continue;
+    const ri = residualOf(space, logy[i], fi);
+    const wi = wi0 * sideOf(penalty, ri);
     obj += wi * rho(ri, delta);
     const inside = Math.abs(ri) <= delta;
-    const u = wi * irlsWeight(ri, delta), ps = wi * psi(ri, delta), inv = 1 / fi;
+    const u = wi * irlsWeight(ri, delta), ps = wi * psi(ri, delta), inv = slopeOf(space, fi);
     const row = i * p;
     for (let a = 0; a < p; a++) {
       const ja = J[row + a] * inv;
@@ -128,20 +141,18 @@ function genericAccumulate(prob: LMProblem, ws: LMWorkspace, theta: Float64Array
 
 /** Minimises from theta (updated in place). */
 export function lmSolve(prob: LMProblem, theta: Float64Array, opts: LMOptions, ws: LMWorkspace): LMResult {
-  const { n, p, logy } = prob;
-  const delta = opts.delta, w = opts.weights ?? null;
+  const { n, p } = prob;
+  const delta = opts.delta, w = combineWeights(prob.weights, opts.weights);
   const maxIter = opts.maxIter ?? 200;
-  const { f, M, H, A, g, step, trial, chol, pg } = ws;
+  const { M, H, A, g, step, trial, chol, pg } = ws;
+  // Huber steps use the curvature of the points inside the zone; for least squares M is the curvature.
   const exact = delta !== Infinity;
   const lo = prob.lower, hi = prob.upper;
-  const accumulate = prob.accumulate
+  const accumulate = prob.accumulate && isPlainScoring(prob)
     ? (t: Float64Array) => prob.accumulate!(t, w, delta, exact, M, H, g)
     : (t: Float64Array) => genericAccumulate(prob, ws, t, w, delta, exact);
-  const objectiveAt = prob.objective
-    ? (t: Float64Array) => prob.objective!(t, w, delta)
-    : prob.value
-      ? (t: Float64Array) => (prob.value!(t, f) ? objectiveOf(logy, f, delta, w) : Infinity)
-      : (t: Float64Array) => (prob.model(t, f, ws.J) ? objectiveOf(logy, f, delta, w) : Infinity);
+  const objective = objectiveFunction(prob, ws);
+  const objectiveAt = (t: Float64Array) => objective(t, w, delta);
   const C = exact ? H : M; // curvature of the step; M's diagonal scales the damping
   project(theta, lo, hi, p);
   let obj = accumulate(theta);

@@ -1,4 +1,4 @@
-import { lmSolve, LMWorkspace, type LMProblem, type LMResult } from './lm';
+import { lmSolve, objectiveFunction, LMWorkspace, type LMProblem, type LMResult } from './lm';
 import type { CoefficientProjector } from './linearCoefficients';
 import { checkAborted } from './settings';
 
@@ -67,7 +67,7 @@ export function multistart(prob: LMProblem, starts: Float64Array[], options: Mul
   const theta = new Float64Array(p);
   const minima: Array<{ theta: Float64Array; obj: number }> = [];
   const joined = options.basins === false ? null : (th: Float64Array, obj: number) => inBasin(minima, th, obj);
-  const project = projector ? projection(prob, projector, delta) : null;
+  const project = projector ? projection(prob, projector, delta, workspace) : null;
   const seen = new Set<string>();
   const out: MultistartResult = { best: null, lowerUnconverged: null, invalid: 0, joined: 0, projected: 0, repeats: 0, workspace };
   let unconverged: Run | null = null;
@@ -109,9 +109,10 @@ function inBasin(minima: Array<{ theta: Float64Array; obj: number }>, th: Float6
  * Moves theta to its projected coefficients when that lowers the objective; returns whether it did.
  * The projection depends only on the nonlinear parameters, so it is computed once per distinct set of them.
  */
-function projection(prob: LMProblem, projector: CoefficientProjector, delta: number): (theta: Float64Array) => boolean {
+function projection(prob: LMProblem, projector: CoefficientProjector, delta: number, ws: LMWorkspace): (theta: Float64Array) => boolean {
   const p = prob.p;
-  const objectiveAt = (th: Float64Array) => prob.objective!(th, null, delta);
+  const objective = objectiveFunction(prob, ws);
+  const objectiveAt = (th: Float64Array) => objective(th, prob.weights ?? null, delta);
   const cache = new Map<string, { theta: Float64Array; obj: number } | null>();
   const nonlinear = Array.from({ length: p }, (_, j) => j).filter((j) => !projector.linear.includes(j));
   return (theta) => {

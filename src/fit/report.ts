@@ -4,8 +4,10 @@ import { attachDisplay } from '../display-hook';
 import { ScalingLabError, describeValue } from '../errors';
 import { hasOwn } from '../util/own';
 import { toDataFrame } from '../data/frame';
-import { describeObjective } from './huber';
+import { describeObjective, spaceOf, type ResidualSpace } from './objective';
 import { designData, type Design } from './design';
+import { fitDiagnostics } from './diagnostics';
+import { FIT_FORMAT, FIT_FORMAT_VERSION, fitJSONReplacer } from './fitJSON';
 import { levelText, normalZ, type BootstrapResult } from './inference';
 import type { FitResult, Objective, ParamEstimate, Role, UniversalityTest } from './types';
 import { SCALED_GRADIENT_TOL, type ConvergenceCheck } from './verify';
@@ -42,39 +44,54 @@ export interface FitSolution {
 export interface FitDescription {
   law: string;
   lawName: string | null;
+  /** 'function' for a law given as a JavaScript function (default 'expression'). */
+  lawKind?: FitResult['lawKind'];
   objectiveKind: Objective;
   level: number;
+  /** Which solver ran (the summary says it). */
+  solver: string;
+  /** The parameters that are exponents, for the diagnostics (intervals wider than the value). */
+  exponentParams?: string[];
   /** Universal form only. */
   coefficients?: FitResult['coefficients'];
   exponents?: FitResult['exponents'];
   universality?: UniversalityTest;
   /** The starts line of the summary (multi-start fits). */
   starts?: string;
+  /** How the time variable was computed, when the fit computed it (a schedule's dynamic time). */
+  time?: string;
   evaluateWith: FitParts['evaluateWith'];
 }
 
 /** The FitResult of a solution on a design. */
 export function assembleFit(design: Design, s: FitSolution, d: FitDescription): FitResult {
-  const stats = fitStatistics(design.logLoss, s.logf, null, s.kFree);
+  const stats = fitStatistics(design.logLoss, s.logf, null, s.kFree, { space: spaceOf(d.objectiveKind), weights: design.weights });
   const roles: Record<string, Role> = {};
   const columns: Record<string, string> = {};
   for (const v of design.variables) { roles[v.name] = v.role; columns[v.name] = v.column; }
   columns.loss = design.lossColumn;
   const data = designData(design);
   return makeFitResult({
-    law: d.law, lawName: d.lawName, roles, columns, params: s.params,
+    law: d.law, lawName: d.lawName, lawKind: d.lawKind ?? 'expression', roles, columns, params: s.params,
     ...(d.coefficients ? { coefficients: d.coefficients, exponents: d.exponents } : {}),
-    objective: s.objective, objectiveKind: d.objectiveKind, level: d.level,
+    objective: s.objective, objectiveKind: d.objectiveKind, level: d.level, solver: d.solver,
     converged: s.converged, convergence: s.convergence, iterations: s.iterations, gradientNorm: s.gradientNorm,
     n: design.n, excluded: { rows: data.included.flatMap((used, i) => (used ? [] : [i])), reason: design.exclusions },
     residuals: stats.residuals, logLik: stats.logLik, aic: stats.aic, bic: stats.bic,
-    bootstrap: s.bootstrap ? { samples: s.bootstrap.samples, resamples: s.bootstrap.resamples, seed: s.bootstrap.seed } : undefined,
+    bootstrap: s.bootstrap ? { samples: s.bootstrap.samples, resamples: s.bootstrap.resamples, seed: s.bootstrap.seed, ...(s.bootstrap.groups ? { groups: s.bootstrap.groups } : {}) } : undefined,
     ...(d.universality ? { universality: d.universality } : {}),
     data, warnings: s.warnings, covariance: s.covariance,
+    diagnostics: fitDiagnostics({
+      params: s.params, covariance: s.covariance, exponents: d.exponentParams ?? [],
+      residuals: Float64Array.from(design.logLoss, (y, i) => y - s.logf[i]),
+      variables: design.variables.map((v, k) => ({ name: v.name, column: v.column, x: design.x[k] })),
+    }),
     notes: {
       exclusions: design.exclusions,
       columns: [Object.entries(columns).map(([k, v]) => `${k} <- '${v}'`).join(', '), ...design.duplicates].join('; '),
       ...(d.starts !== undefined ? { starts: d.starts } : {}),
+      ...(design.weightsLabel ? { weights: design.weightsLabel } : {}),
+      ...(d.time !== undefined ? { time: d.time } : {}),
     },
     evaluateWith: d.evaluateWith,
   });
@@ -137,7 +154,8 @@ export function makeFitResult(parts: FitParts): FitResult {
     toJSON() {
       const { predict, evaluate, table, summary, toJSON, ...plain } = result as FitResult & Record<string, unknown>;
       void predict; void evaluate; void table; void summary; void toJSON;
-      return JSON.parse(JSON.stringify(plain));
+      // fitFromJSON (serialize.ts) reads it back; non-finite numbers are tagged.
+      return JSON.parse(JSON.stringify({ format: FIT_FORMAT, version: FIT_FORMAT_VERSION, ...plain }, fitJSONReplacer));
     },
   };
   return attachDisplay(result);
@@ -164,16 +182,19 @@ function pad(s: string, n: number): string {
 export function summaryText(r: FitResult): string {
   const lines: string[] = [];
   lines.push(`Fit of ${r.lawName ? `the ${r.lawName} law ` : ''}L = ${r.law}`);
-  lines.push(`  objective: ${describeObjective(r.objectiveKind)} = ${r.objective.toExponential(6)}`);
+  lines.push(`  objective: ${describeObjective(r.objectiveKind, r.notes?.weights)} = ${r.objective.toExponential(6)}`);
+  lines.push(`  solver: ${r.solver}`);
   lines.push(`  points: n = ${r.n}${r.excluded.rows.length ? `, excluded ${r.excluded.rows.length} (${r.excluded.reason})` : ', none excluded'}`);
   const roleText = Object.entries(r.roles).map(([v, role]) => `${v} = ${role} ('${r.columns[v]}')`).join(', ');
   lines.push(`  columns: ${roleText}; loss = '${r.columns.loss}'`);
+  if (r.notes?.time) lines.push(`  time: ${r.notes.time}`);
   if (r.notes?.starts) lines.push(`  starts: ${r.notes.starts}`);
   lines.push(`  converged: ${r.converged ? 'yes' : 'NO'} (${r.iterations} iterations, gradient norm ${r.gradientNorm.toExponential(2)})`);
   lines.push(`  convergence check: ${convergenceText(r.convergence)}`);
   lines.push('');
+  const groups = r.bootstrap?.groups;
   const ciLabel = r.bootstrap
-    ? `${levelText(r.level)} CI (bootstrap, ${r.bootstrap.resamples} resamples by run, seed ${r.bootstrap.seed})`
+    ? `${levelText(r.level)} CI (bootstrap, ${r.bootstrap.resamples} resamples ${groups ? `of ${groups.count} groups (${groups.column})` : 'by run'}, seed ${r.bootstrap.seed})`
     : `${levelText(r.level)} CI (value +/- ${fmt(normalZ(r.level), 4)} SE)`;
   lines.push(`  ${pad('parameter', 10)} ${pad('value', 12)} ${pad('std err', 11)} ${ciLabel}`);
   for (const p of Object.values(r.params)) {
@@ -183,22 +204,30 @@ export function summaryText(r: FitResult): string {
   }
   lines.push('');
   lines.push(`  residuals (log L): rms ${fmt(r.residuals.rmsLog, 3)}, max |r| ${fmt(r.residuals.maxAbsLog, 3)}; mean |relative error| ${(100 * r.residuals.meanAbsRelative).toFixed(2)}%`);
-  lines.push(`  log-likelihood (Gaussian on log residuals) ${fmt(r.logLik, 6)}, AIC ${fmt(r.aic, 6)}, BIC ${fmt(r.bic, 6)}`);
-  if (r.universality) {
-    const u = r.universality;
-    lines.push('');
-    lines.push('  Universality test (free vs fixed exponents, same points and objective):');
-    for (const [k, p] of Object.entries(u.exponents)) {
-      lines.push(`    ${pad(k, 6)} free ${fmt(p.value)} ${p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : ''} vs universal ${fmt(u.universal[k])}`);
-    }
-    lines.push(`    LR statistic ${fmt(u.statistic)} on ${u.df} df, p = ${fmt(u.pValue, 3)}; dAIC ${fmt(u.deltaAIC)}, dBIC ${fmt(u.deltaBIC)} (positive favours free)`);
-    lines.push(`    ${u.verdict}`);
-  }
+  const likelihood = `Gaussian on ${spaceOf(r.objectiveKind) === 'loss' ? 'L' : 'log'} residuals${r.notes?.weights ? ', weighted' : ''}`;
+  lines.push(`  log-likelihood (${likelihood}) ${fmt(r.logLik, 6)}, AIC ${fmt(r.aic, 6)}, BIC ${fmt(r.bic, 6)}`);
+  if (r.universality) lines.push('', ...universalityLines(r.universality));
+  lines.push('', '  Diagnostics:', ...r.diagnostics.notes.map((t) => `    ${t}`));
   if (r.warnings && r.warnings.length) {
     lines.push('');
     for (const w of r.warnings) lines.push(`  WARNING: ${w}`);
   }
   return lines.join('\n');
+}
+
+/** The summary's universality-test lines: the free exponents, the test that was run, the verdict. */
+function universalityLines(u: UniversalityTest): string[] {
+  const lines = ['  Universality test (free vs fixed exponents, same points and objective):'];
+  for (const [k, p] of Object.entries(u.exponents)) {
+    const z = p.stderr ? ` (${fmt((p.value - u.universal[k]) / p.stderr, 3)} SE off)` : '';
+    lines.push(`    ${pad(k, 6)} free ${fmt(p.value)} ${p.ci ? `[${fmt(p.ci[0])}, ${fmt(p.ci[1])}]` : ''} vs universal ${fmt(u.universal[k])}${z}`);
+  }
+  const ic = `dAIC ${fmt(u.deltaAIC)}, dBIC ${fmt(u.deltaBIC)}`;
+  lines.push(u.method === 'wald'
+    ? `    Wald statistic ${fmt(u.statistic)} on ${u.df} df, p = ${fmt(u.pValue, 3)} (robust covariance of the free exponents: the objective is not a likelihood, so no likelihood ratio); ${ic} (Gaussian likelihood of the residuals, positive favours free)`
+    : `    LR statistic ${fmt(u.statistic)} on ${u.df} df, p = ${fmt(u.pValue, 3)}; ${ic} (positive favours free)`);
+  lines.push(`    ${u.verdict}`);
+  return lines;
 }
 
 /** The summary's convergence-check line: what was checked, the numbers, and the verdict. */
@@ -211,23 +240,29 @@ export function convergenceText(c: ConvergenceCheck): string {
     + (c.passed ? 'passed' : `FAILED (${c.failure ?? 'see warnings'})`);
 }
 
-/** Residual statistics, Gaussian log-likelihood on log residuals and information criteria. */
-export function fitStatistics(logy: Float64Array, logf: Float64Array, rows: number[] | null, kFree: number) {
+/**
+ * Residual statistics (on log L), and the Gaussian log-likelihood of the residuals in the objective's
+ * space (log L or L) with information criteria. With weights w the residuals are read as N(0, s^2 / w).
+ */
+export function fitStatistics(logy: Float64Array, logf: Float64Array, rows: number[] | null, kFree: number, scoring: { space?: ResidualSpace; weights?: Float64Array | null } = {}) {
   const idx = rows ?? Array.from(logy, (_, i) => i);
   const n = idx.length;
-  let ss = 0, maxAbs = 0, rel = 0;
+  const w = scoring.weights;
+  let ss = 0, maxAbs = 0, rel = 0, wss = 0, logW = 0;
   for (const i of idx) {
     const r = logy[i] - logf[i];
     ss += r * r;
     maxAbs = Math.max(maxAbs, Math.abs(r));
     rel += Math.abs(Math.exp(r) - 1);
+    const rs = scoring.space === 'loss' ? Math.exp(logy[i]) - Math.exp(logf[i]) : r;
+    wss += (w ? w[i] : 1) * rs * rs;
+    if (w) logW += Math.log(w[i]);
   }
-  const sigma2 = Math.max(ss / n, 1e-300);
-  const logLik = -0.5 * n * (Math.log(2 * Math.PI * sigma2) + 1);
+  const sigma2 = Math.max(wss / n, 1e-300);
+  const logLik = -0.5 * n * (Math.log(2 * Math.PI * sigma2) + 1) + 0.5 * logW;
   const k = kFree + 1; // + the residual scale
   return {
     residuals: { rmsLog: Math.sqrt(ss / n), maxAbsLog: maxAbs, meanAbsRelative: rel / n },
-    logLik, aic: 2 * k - 2 * logLik, bic: k * Math.log(n) - 2 * logLik, ssr: ss,
+    logLik, aic: 2 * k - 2 * logLik, bic: k * Math.log(n) - 2 * logLik, ssr: wss,
   };
 }
-

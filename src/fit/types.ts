@@ -24,8 +24,20 @@ export interface ParamEstimate {
   bounds?: [number, number];
 }
 
-/** How the fit was scored: least squares or Huber on log-loss residuals, summed over points. */
-export type Objective = 'lsq' | { huber: number };
+/**
+ * How the fit was scored, summed over points (docs/methods.md#objectives-and-weights): 'lsq' (least
+ * squares on log L) or an object whose keys default to that: `huber` (Huber threshold instead of least
+ * squares), `residuals` ('log': r = log L - log L_fit; 'loss': r = L - L_fit), `overestimatePenalty`
+ * (rho(r) times this where the law over-estimates, r < 0: OLMo-core's overestimate_penalty; default 1).
+ */
+export type Objective = 'lsq' | ObjectiveSpec;
+
+/** The object form of `Objective`. */
+export interface ObjectiveSpec {
+  huber?: number;
+  residuals?: 'log' | 'loss';
+  overestimatePenalty?: number;
+}
 
 /** The fixed-versus-free exponent comparison of `fitUniversal(..., { exponents: 'free' })`. */
 export interface UniversalityTest {
@@ -33,7 +45,13 @@ export interface UniversalityTest {
   exponents: Record<string, ParamEstimate>;
   /** The universal values they are tested against. */
   universal: Record<string, number>;
-  /** Likelihood-ratio statistic 2 (logLik_free - logLik_fixed) on the same points and objective. */
+  /**
+   * 'likelihood-ratio' for least squares (the Gaussian likelihood is what the fit maximises); 'wald' for
+   * Huber or an over-estimate penalty, whose objective is not a likelihood: the free exponents' distance
+   * from the universal values in their robust covariance (docs/derivations.md#fixed-versus-free-universality-test).
+   */
+  method: 'likelihood-ratio' | 'wald';
+  /** 2 (logLik_free - logLik_fixed) on the same points and objective, or the Wald statistic d' Cov^-1 d (NaN when the covariance is undefined). */
   statistic: number;
   /** Degrees of freedom (number of freed exponents). */
   df: number;
@@ -62,6 +80,35 @@ export interface ConvergenceCheck {
   failure?: string;
 }
 
+/** The runs test of the residual signs along one law variable (fit/diagnostics.ts). */
+export interface LackOfFit {
+  variable: string;
+  column: string;
+  /** Runs of equal sign in the variable's order, and their expected number for independent signs. */
+  runs: number;
+  expected: number;
+  /** One-sided p-value (too few runs); NaN when untested (too few points of one sign). */
+  pValue: number;
+  /** p below `Diagnostics.level`. */
+  flagged: boolean;
+}
+
+/** What every report checks besides convergence; `summary()` prints `notes`. */
+export interface Diagnostics {
+  /** Free parameters at a bound. */
+  atBound: Array<{ name: string; value: number; bound: number }>;
+  /** Parameter pairs whose estimated correlation exceeds 0.95 in absolute value. */
+  correlated: Array<{ a: string; b: string; correlation: number }>;
+  /** Fitted exponents whose interval is wider than their value. */
+  wideExponents: Array<{ name: string; value: number; width: number }>;
+  /** The runs test along each law variable. */
+  lackOfFit: LackOfFit[];
+  /** Level each runs test is flagged at: 0.01 over the number of variables tested. */
+  level: number;
+  /** One line per check, as the summary prints them. */
+  notes: string[];
+}
+
 /** What any fit (fitUniversal, fitLaw) returns. */
 export interface FitResult {
   kind: 'fit';
@@ -69,6 +116,8 @@ export interface FitResult {
   law: string;
   /** Built-in law name when one was used: 'universal', 'chinchilla', 'kaplan'; else null. */
   lawName: string | null;
+  /** 'expression' (the law as text, which fitFromJSON can rebuild) or 'function' (a JavaScript function: `law` names it). */
+  lawKind: 'expression' | 'function';
   /** Law variable -> role, e.g. { m: 'width', l: 'depth', D: 'tokens' } or { N: 'params', D: 'tokens' }. */
   roles: Record<string, Role>;
   /** Law variable -> data column used, and the loss column: { m: 'd_model', ..., loss: 'loss' }. */
@@ -81,6 +130,8 @@ export interface FitResult {
   exponents?: { width: number; depth: number; time: number };
   objective: number;
   objectiveKind: Objective;
+  /** Which solver ran, e.g. 'scalinglab Levenberg-Marquardt (analytic Jacobian)'. */
+  solver: string;
   /** Level of every interval in `params` and `universality` (the `level` option; default 0.95). */
   level: number;
   /**
@@ -99,15 +150,17 @@ export interface FitResult {
   logLik: number;
   aic: number;
   bic: number;
-  /** Parameter draws from the bootstrap (resampled by run), when one was run. */
-  bootstrap?: { samples: Record<string, number[]>; resamples: number; seed: number };
+  /** Parameter draws from the bootstrap (resampled by run, or by group), when one was run. */
+  bootstrap?: { samples: Record<string, number[]>; resamples: number; seed: number; groups?: { column: string; count: number } };
   universality?: UniversalityTest;
   /** The points as fitted: law variable values, loss, and whether each point was included. */
   data: { variables: Record<string, number[]>; loss: number[]; included: boolean[] };
   /** Things the user should know: non-convergence, parameters at a bound, estimability (also in summary()). */
   warnings?: string[];
-  /** Human-readable exclusion description and the data column used for each role, for reports. */
-  notes?: { exclusions: string; columns: string; starts?: string };
+  /** Parameters at a bound, correlated pairs, wide exponents and lack of fit (also in summary()). */
+  diagnostics: Diagnostics;
+  /** Human-readable exclusion description, the data column used for each role, and the weights, for reports. */
+  notes?: { exclusions: string; columns: string; starts?: string; weights?: string; time?: string };
   /** Covariance of the free parameters (asymptotic), by name, when it could be estimated. */
   covariance?: { names: string[]; matrix: number[][] } | null;
   /** Loss predicted by the fitted law; rows use law variable names or data column names or roles. */

@@ -2,8 +2,10 @@ import { ScalingLabError, checkOptionKeys } from '../errors';
 import { progressReporter, type ProgressCallback } from '../progress';
 import { toColumns, requireColumn, findColumn, type DataInput } from '../data/columns';
 import type { Columns } from '../data/frame';
-import { checkObjective, deltaOf } from './huber';
+import { checkObjective, deltaOf, observations, pointScoring } from './objective';
 import type { ExcludeSpec } from './exclude';
+import { scheduledTime, type ScheduleSpec } from './scheduleTime';
+import type { PointOptions } from './weights';
 import { prepareDesign, type Design } from './design';
 import { LinearLogFit, type LinearSolve } from './linearLog';
 import { fitFreeExponents } from './universalFree';
@@ -13,7 +15,7 @@ import { inferenceSettings, type InferenceSettings, type SharedOptions } from '.
 import { LMWorkspace } from './lm';
 import { checkRun } from './verify';
 import { assembleFit, fitStatistics, type FitSolution } from './report';
-import { universalBridge, type UniversalFit, type UniversalTerm } from './universalFit';
+import { universalBridge, universalEvaluator, type UniversalFit, type UniversalTerm } from './universalFit';
 import type { Objective, ParamEstimate, Role } from './types';
 
 export type { UniversalTerm, UniversalFit };
@@ -21,13 +23,16 @@ export type { UniversalTerm, UniversalFit };
 /** The universal exponents (Liu and Gore): width 1 (superposition), depth 1 (layer ensembling), time 1/3 (softmax CE). */
 export const UNIVERSAL_EXPONENTS: Record<UniversalTerm, number> = { width: 1, depth: 1, time: 1 / 3 };
 
-export interface UniversalOptions extends SharedOptions {
+export interface UniversalOptions extends SharedOptions, PointOptions {
   /**
    * 'fixed' (default: 1, 1, 1/3), 'free' (all fitted, with the fixed-vs-free universality test), or
    * per term a number (held fixed at it) or 'free', e.g. { depth: 'free' }; unlisted terms stay universal.
    */
   exponents?: 'fixed' | 'free' | Partial<Record<UniversalTerm, number | 'free'>>;
-  /** 'lsq' (default): least squares on log L; or { huber: delta }: Huber on log L, summed over points. */
+  /**
+   * 'lsq' (default): least squares on log L; or an object: { huber: delta } (Huber), { residuals: 'loss' }
+   * (residuals on L), { overestimatePenalty: k } (over-estimates count k times), combinable.
+   */
   objective?: Objective;
   /** Rows to leave out: { highestLoss: k }, a predicate (row, i) => boolean, or row indices. */
   exclude?: ExcludeSpec;
@@ -43,6 +48,12 @@ export interface UniversalOptions extends SharedOptions {
   loss?: string; width?: string; depth?: string; tokens?: string; steps?: string;
   /** Dynamic time tau (sum of learning rates) column, used for the time term instead of tokens. */
   time?: string;
+  /**
+   * A learning-rate schedule: the time term then uses tau = dynamicTime(schedule, step) of each row's
+   * steps column (`steps`, default: detected), e.g. { kind: 'cosine', peak: 3e-4, warmup: 0.01, total: 10000 }.
+   * A numeric field may name a column instead, for runs with their own schedules: { peak: 'lr', total: 'total_steps' }.
+   */
+  schedule?: ScheduleSpec;
   /** Same names as an object: { loss: 'val_loss', width: 'd_model', ... }. */
   columns?: Partial<Record<'loss' | 'width' | 'depth' | 'tokens' | 'steps' | 'time', string>>;
   /** Progress of the bootstrap. */
@@ -52,7 +63,10 @@ export interface UniversalOptions extends SharedOptions {
 }
 
 const COLUMN_KEYS = ['loss', 'width', 'depth', 'tokens', 'steps', 'time'] as const;
-const KNOWN = ['exponents', 'objective', 'exclude', 'terms', 'bootstrap', 'seed', 'level', ...COLUMN_KEYS, 'columns', 'onProgress', 'signal', 'allowLargeBootstrap'];
+const KNOWN = ['exponents', 'objective', 'exclude', 'terms', 'bootstrap', 'seed', 'level', ...COLUMN_KEYS, 'columns', 'schedule', 'weights', 'groups', 'onProgress', 'signal', 'allowLargeBootstrap'];
+/** The solvers, as the summary names them. */
+const FIXED_SOLVER = 'scalinglab projected Gauss-Newton with exact NNLS steps (fixed exponents: linear coefficients)';
+const FREE_SOLVER = 'scalinglab Levenberg-Marquardt (analytic Jacobian) from the fixed-exponent solution';
 const TERMS: UniversalTerm[] = ['width', 'depth', 'time'];
 const FN = 'fitUniversal';
 
@@ -77,12 +91,15 @@ export function fitUniversal(data: DataInput, options: UniversalOptions = {}): U
   }
   const spec = resolveExponents(options.exponents, termNames);
   const settings = inferenceSettings(FN, options);
-  const columns = toColumns(data, FN);
-  const { lossColumn, terms } = termColumns(columns, options, termNames, spec);
-  const design = universalDesign(columns, lossColumn, terms, options.exclude);
+  const given = toColumns(data, FN);
+  const timed = timedColumns(given, options, termNames);
+  const columns = timed?.columns ?? given;
+  const { lossColumn, terms } = termColumns(columns, timed ? { ...options, time: timed.column, steps: undefined, tokens: undefined } : options, termNames, spec);
+  const design = universalDesign(columns, lossColumn, terms, options);
   const exponentOf = (t: Term) => (t.exponent === 'free' ? UNIVERSAL_EXPONENTS[t.term] : t.exponent);
+  const scoring = pointScoring(objective, design.weights), y = observations(objective, design);
   // The fixed-exponent fit is always run: it is the whole answer or the null model of the universality test.
-  const lin = new LinearLogFit(design.x, terms.map(exponentOf), design.logLoss, delta);
+  const lin = new LinearLogFit(design.x, terms.map(exponentOf), y, delta, scoring);
   const fixed = lin.solve(null, null);
   const fixedCoefs = Float64Array.from(lin.c);
   const report = progressReporter('bootstrap', settings.resamples, options.onProgress);
@@ -90,26 +107,27 @@ export function fitUniversal(data: DataInput, options: UniversalOptions = {}): U
   const solution = free.length === 0
     ? fixedSolution(lin, fixed, fixedCoefs, terms, design, settings, report)
     : fitFreeExponents(FN, terms.map((t) => ({ coef: t.coef, expo: t.expo, exponent: exponentOf(t), free: t.exponent === 'free' })),
-      design.x, design.logLoss, fixedCoefs, delta, settings, report);
+      design.x, y, fixedCoefs, delta, settings, report, scoring, design.groups);
   if (!solution.converged) solution.warnings.unshift(`the fit did NOT converge (${solution.convergence.failure ?? 'the solver stopped early'}): its parameters may not be the optimum.`);
   const p = solution.params;
-  const universality = free.length === 0 ? undefined : universalityTest(
-    fitStatistics(design.logLoss, lin.logf(fixedCoefs), null, 1 + terms.length), fitStatistics(design.logLoss, solution.logf, null, solution.kFree),
-    Object.fromEntries(free.map((t) => [t.term, p[t.expo]])), Object.fromEntries(free.map((t) => [t.term, UNIVERSAL_EXPONENTS[t.term]])),
-    solution.converged, settings.level);
+  const stats = (logf: Float64Array, k: number) => fitStatistics(design.logLoss, logf, null, k, { space: scoring.space, weights: design.weights });
+  const universality = free.length === 0 ? undefined : universalityTest({
+    fixed: stats(lin.logf(fixedCoefs), 1 + terms.length), free: stats(solution.logf, solution.kFree),
+    exponents: Object.fromEntries(free.map((t) => [t.term, p[t.expo]])), universal: Object.fromEntries(free.map((t) => [t.term, UNIVERSAL_EXPONENTS[t.term]])),
+    method: delta === Infinity && scoring.penalty === undefined ? 'likelihood-ratio' : 'wald',
+    covariance: solution.covariance, parameterOf: Object.fromEntries(free.map((t) => [t.term, t.expo])),
+    converged: solution.converged, level: settings.level,
+  });
   const termOf = (term: UniversalTerm) => terms.find((t) => t.term === term);
   const coefOf = (term: UniversalTerm) => { const t = termOf(term); return t ? p[t.coef].value : 0; };
   const expOf = (term: UniversalTerm) => { const t = termOf(term); return t ? p[t.expo].value : UNIVERSAL_EXPONENTS[term]; };
   const fit = assembleFit(design, solution, {
     law: lawText(terms, (t) => p[t.expo].value), lawName: 'universal', objectiveKind: objective, level: settings.level,
+    solver: free.length ? FREE_SOLVER : FIXED_SOLVER, exponentParams: free.map((t) => t.expo), ...(timed ? { time: timed.note } : {}),
     coefficients: { L0: p.L0.value, width: coefOf('width'), depth: coefOf('depth'), time: coefOf('time') },
     exponents: { width: expOf('width'), depth: expOf('depth'), time: expOf('time') },
     universality,
-    evaluateWith: (vars, pv) => {
-      let s = pv.L0;
-      for (const t of terms) s += pv[t.coef] * Math.pow(vars[t.variable], -pv[t.expo]);
-      return s;
-    },
+    evaluateWith: universalEvaluator(terms),
   });
   return universalBridge(fit, Object.fromEntries(terms.map((t) => [t.term, { coef: t.coef, expo: t.expo }])));
 }
@@ -142,10 +160,24 @@ function timeColumn(columns: Columns, names: Partial<Record<string, string>>, lo
   return { role: 'tokens', column: requireColumn(columns, 'tokens', FN) }; // throws the standard missing-column message
 }
 
-function universalDesign(columns: Columns, lossColumn: string, terms: Term[], exclude: ExcludeSpec | undefined): Design {
+/** With a schedule: the data with a tau column from the steps column (the time term then reads it); null without one. */
+function timedColumns(columns: Columns, options: UniversalOptions, termNames: UniversalTerm[]): ReturnType<typeof scheduledTime> | null {
+  if (options.schedule === undefined) return null;
+  if (!termNames.includes('time')) throw new ScalingLabError('bad-option', `${FN}: schedule is given but the time term is not fitted (terms: ${termNames.join(', ')}).`, "add 'time' to terms, or leave schedule out.");
+  const clash = (['time', 'tokens'] as const).find((k) => options[k] !== undefined || options.columns?.[k] !== undefined);
+  if (clash) {
+    throw new ScalingLabError('bad-option', `${FN}: schedule computes the time variable from the steps column, so the ${clash} column option has no use with it.`,
+      `leave ${clash} out (name the steps column with steps: '<column>'), or leave schedule out to fit on the ${clash} column.`);
+  }
+  const stepsName = options.steps ?? options.columns?.steps;
+  const steps = requireColumn(columns, 'steps', FN, stepsName);
+  return scheduledTime(FN, columns, options.schedule, steps);
+}
+
+function universalDesign(columns: Columns, lossColumn: string, terms: Term[], options: UniversalOptions): Design {
   const others = (t: Term) => terms.filter((x) => x !== t).map((x) => `'${x.term}'`).join(', ');
   return prepareDesign(columns, {
-    fn: FN, lossColumn, exclude,
+    fn: FN, lossColumn, exclude: options.exclude, points: { weights: options.weights, groups: options.groups },
     variables: terms.map((t) => ({
       name: t.variable, column: t.column, role: t.role, positive: true, what: t.role,
       noVariation: { subject: `the ${t.term} term is requested but ${t.role} ('${t.column}')`, hint: `leave the term out (terms: [${others(t)}]) or add runs with different ${t.role}.` },
@@ -166,7 +198,7 @@ function fixedSolution(lin: LinearLogFit, solved: LinearSolve, start: Float64Arr
   const names = ['L0', ...terms.map((t) => t.coef)];
   const { active, model } = lin.activeModel(coefs);
   // Only coefficients off their zero bound are estimated: G selects them.
-  const cov = reportedCovariance(model, coefs, design.logLoss, active.length, lin.delta, () => names.map((_, k) => active.map((j) => (j === k ? 1 : 0))));
+  const cov = reportedCovariance(model, coefs, lin.lmProblem(), active.length, lin.delta, () => names.map((_, k) => active.map((j) => (j === k ? 1 : 0))));
   const warnings: string[] = [];
   const params: Record<string, ParamEstimate> = {};
   names.forEach((nm, k) => {
@@ -177,7 +209,7 @@ function fixedSolution(lin: LinearLogFit, solved: LinearSolve, start: Float64Arr
   for (const t of terms) params[t.expo] = estimate(t.expo, t.exponent as number, null, settings.level, { fixed: true });
   let bootstrap;
   if (settings.resamples > 0) {
-    bootstrap = bootstrapByRun(FN, design.n, names, settings, (weights) => ({ converged: lin.solve(weights, coefs).converged, values: lin.c }), report);
+    bootstrap = bootstrapByRun(FN, design.n, names, settings, (weights) => ({ converged: lin.solve(weights, coefs).converged, values: lin.c }), report, design.groups);
     warnings.push(...applyBootstrap(params, bootstrap, settings.level));
   }
   return {

@@ -48,3 +48,12 @@ export function universalBridge(fit: FitResult, names: Partial<Record<UniversalT
   };
   return Object.assign(fit, { lawName: 'universal' as const, paramNames, param }) as UniversalFit;
 }
+
+/** The universal law at a point: L0 + sum over terms of coefficient x variable^(-exponent), by parameter names. */
+export function universalEvaluator(terms: Array<{ variable: string; coef: string; expo: string }>): (vars: Record<string, number>, pv: Record<string, number>) => number {
+  return (vars, pv) => {
+    let s = pv.L0;
+    for (const t of terms) s += pv[t.coef] * Math.pow(vars[t.variable], -pv[t.expo]);
+    return s;
+  };
+}

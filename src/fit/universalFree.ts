@@ -6,6 +6,8 @@ import type { InferenceSettings } from './settings';
 import { checkRun } from './verify';
 import type { FitSolution } from './report';
 import type { ParamEstimate } from './types';
+import type { PointScoring } from './objective';
+import type { Groups } from './inference';
 
 /**
  * The universal form with some exponents free, L = L0 + sum_k c_k x_k^(-a_k), solved by LM from the
@@ -37,7 +39,7 @@ interface FreeProblem {
   start(fixedCoefs: Float64Array, multiplier: number): Float64Array;
 }
 
-function freeProblem(terms: FreeTerm[], x: Float64Array[], logy: Float64Array): FreeProblem {
+function freeProblem(terms: FreeTerm[], x: Float64Array[], logy: Float64Array, scoring: PointScoring): FreeProblem {
   const n = logy.length, K = terms.length;
   const pIdxExp: number[] = [];
   let p = 1 + K;
@@ -46,7 +48,7 @@ function freeProblem(terms: FreeTerm[], x: Float64Array[], logy: Float64Array): 
   const lnxs = x.map((xk, k) => Float64Array.from(xk, (v) => Math.log(v / scales[k])));
   const exponent = (theta: Float64Array, k: number) => (pIdxExp[k] >= 0 ? theta[pIdxExp[k]] : terms[k].exponent);
   const prob: LMProblem = {
-    n, p, logy,
+    n, p, logy, ...scoring,
     model(theta, f, J) {
       for (let i = 0; i < n; i++) {
         let s = theta[0];
@@ -66,7 +68,7 @@ function freeProblem(terms: FreeTerm[], x: Float64Array[], logy: Float64Array): 
     lower: Float64Array.from({ length: p }, (_, j) => (j === 0 ? 0 : j > K ? EXPONENT_BOUNDS[0] : -Infinity)),
     upper: Float64Array.from({ length: p }, (_, j) => (j > K ? EXPONENT_BOUNDS[1] : Infinity)),
   };
-  const meanY = Math.exp(logy.reduce((a, b) => a + b, 0) / n);
+  const meanY = Math.exp(logy.reduce((a, b) => a + (scoring.space === 'loss' ? Math.log(b) : b), 0) / n);
   return {
     prob,
     names: ['L0', ...terms.map((t) => t.coef), ...terms.filter((t) => t.free).map((t) => t.expo)],
@@ -100,8 +102,9 @@ function freeProblem(terms: FreeTerm[], x: Float64Array[], logy: Float64Array): 
 }
 
 /** Fits the free exponents from the fixed-exponent coefficients, with standard errors and the bootstrap. */
-export function fitFreeExponents(fn: string, terms: FreeTerm[], x: Float64Array[], logy: Float64Array, fixedCoefs: Float64Array, delta: number, settings: InferenceSettings, report: (done: number) => void): FitSolution {
-  const fp = freeProblem(terms, x, logy);
+export function fitFreeExponents(fn: string, terms: FreeTerm[], x: Float64Array[], logy: Float64Array, fixedCoefs: Float64Array, delta: number, settings: InferenceSettings, report: (done: number) => void,
+  scoring: PointScoring = {}, groups: Groups | null = null): FitSolution {
+  const fp = freeProblem(terms, x, logy, scoring);
   const { prob, names } = fp;
   const runs = multistart(prob, START_EXPONENT_MULTIPLIERS.map((m) => fp.start(fixedCoefs, m)), { delta, maxIter: MAX_ITERATIONS, basins: false, signal: settings.signal, fn });
   if (!runs.best) throw new ScalingLabError('fit-failed', `${fn}: the law is not positive and finite at any start of the free-exponent fit.`, 'fix the exponents, or check the data.');
@@ -114,7 +117,7 @@ export function fitFreeExponents(fn: string, terms: FreeTerm[], x: Float64Array[
   });
   const raw = fp.toRaw(theta);
   const warnings: string[] = [];
-  const cov = reportedCovariance(prob.model.bind(prob), theta, logy, prob.p, delta, () => fp.jacobian(raw));
+  const cov = reportedCovariance(prob.model.bind(prob), theta, prob, prob.p, delta, () => fp.jacobian(raw));
   if (cov.warning) warnings.push(cov.warning);
   if (theta[0] === 0) warnings.push('L0 is at its bound 0.');
   const params: Record<string, ParamEstimate> = {};
@@ -133,7 +136,7 @@ export function fitFreeExponents(fn: string, terms: FreeTerm[], x: Float64Array[
       th.set(theta);
       const r = lmSolve(prob, th, { delta, weights, maxIter: MAX_ITERATIONS }, runs.workspace);
       return { values: fp.toRaw(th), converged: r.converged };
-    }, report);
+    }, report, groups);
     warnings.push(...applyBootstrap(ordered, bootstrap, settings.level));
   }
   return {

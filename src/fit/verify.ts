@@ -1,4 +1,5 @@
 import { irlsWeight, psi } from './huber';
+import { residualOf, sideOf, slopeOf } from './objective';
 import { symmetricEigen } from './linalg';
 import { lmSolve, type LMProblem, type LMResult, type LMWorkspace } from './lm';
 import type { ConvergenceCheck } from './types';
@@ -171,20 +172,22 @@ function restartPoints(prob: LMProblem, theta: Float64Array, c: Curvature, o: Ve
  * scaled to unit diagonal), and the undamped Newton step on the curvature's range, capped by maxStep.
  */
 function curvature(prob: LMProblem, theta: Float64Array, delta: number, maxStep?: Float64Array): Curvature {
-  const { n, p, logy } = prob;
+  const { n, p, logy, space, penalty, weights } = prob;
   const f = new Float64Array(n), J = new Float64Array(n * p);
   const infinite = { scaledGradient: Infinity, conditionNumber: Infinity, inflation: new Float64Array(p).fill(Infinity), newton: null };
   if (!prob.model(theta, f, J)) return infinite;
   const M = new Float64Array(p * p), g = new Float64Array(p), colNorm = new Float64Array(p);
   let psiNorm = 0;
   for (let i = 0; i < n; i++) {
-    const r = logy[i] - Math.log(f[i]), ps = psi(r, delta), u = irlsWeight(r, delta);
-    psiNorm += ps * ps;
+    const r = residualOf(space, logy[i], f[i]);
+    // The gradient's residual vector is sqrt(w s) psi, its Jacobian sqrt(w s) J: the cosine of MINPACK's gtol.
+    const ws = (weights ? weights[i] : 1) * sideOf(penalty, r), ps = psi(r, delta), u = ws * irlsWeight(r, delta), slope = slopeOf(space, f[i]);
+    psiNorm += ws * ps * ps;
     for (let a = 0; a < p; a++) {
-      const ja = J[i * p + a] / f[i];
-      g[a] -= ps * ja;
-      colNorm[a] += ja * ja;
-      for (let b = 0; b <= a; b++) M[a * p + b] += u * ja * J[i * p + b] / f[i];
+      const ja = J[i * p + a] * slope;
+      g[a] -= ws * ps * ja;
+      colNorm[a] += ws * ja * ja;
+      for (let b = 0; b <= a; b++) M[a * p + b] += u * ja * J[i * p + b] * slope;
     }
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) M[b * p + a] = M[a * p + b];

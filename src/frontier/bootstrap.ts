@@ -10,6 +10,8 @@ export interface FrontierBootstrap {
   intervals?: Record<string, [number, number]>;
   /** Draws that gave a finite frontier. */
   used: number;
+  /** The rows of every draw by its index, null where the draw gave no finite frontier. */
+  byDraw?: Array<FrontierRow[] | null>;
 }
 
 /** What the bootstrap needs of the point estimate's frontier. */
@@ -34,6 +36,7 @@ export function bootstrapFrontier(input: BootstrapInput, notes: string[]): Front
   if (unknown.length) notes.push(`bootstrap samples for ${unknown.join(', ')} match no parameter of the law and were ignored.`);
   const count = keys.length ? Math.min(...keys.map((key) => samples[key].length)) : 0;
   const draws: FrontierRow[][] = [];
+  const byDraw: Array<FrontierRow[] | null> = [];
   const scalars: Record<string, number[]> = { tokensPerParam: [], lossExponent: [] };
   if (input.withAspect) scalars.aspectRatio = [];
   let skipped = 0;
@@ -47,11 +50,12 @@ export function bootstrapFrontier(input: BootstrapInput, notes: string[]): Front
       sj = solver(params, input.hint);
       rj = budgets.map((c) => sj.at(c));
     } catch (e) {
-      if (e instanceof ScalingLabError) { skipped++; continue; }
+      if (e instanceof ScalingLabError) { skipped++; byDraw.push(null); continue; }
       throw e;
     }
-    if (rj.some((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.params))) { skipped++; continue; }
+    if (rj.some((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.params))) { skipped++; byDraw.push(null); continue; }
     draws.push(rj);
+    byDraw.push(rj);
     scalars.tokensPerParam.push(sj.constantTokensPerParam ?? rj[0].tokensPerParam);
     scalars.lossExponent.push(sj.lossExponent);
     if (scalars.aspectRatio) scalars.aspectRatio.push(sj.aspectRatio ?? (rj[0].width as number) / (rj[0].depth as number));
@@ -62,9 +66,9 @@ export function bootstrapFrontier(input: BootstrapInput, notes: string[]): Front
   if (skipped) notes.push(`${skipped} of ${count} bootstrap draws gave no finite frontier (a coefficient at 0) and were left out of the bands.`);
   if (used < 2) {
     if (count > 0) notes.push('too few usable bootstrap draws for bands.');
-    return { used };
+    return { used, byDraw };
   }
   const intervals: Record<string, [number, number]> = {};
   for (const [name, values] of Object.entries(scalars)) if (values.length === used) intervals[name] = interval(values, level);
-  return { bands: rowBands(draws, input.rows, level), intervals, used };
+  return { bands: rowBands(draws, input.rows, level), intervals, used, byDraw };
 }

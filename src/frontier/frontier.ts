@@ -120,7 +120,7 @@ function solve(law: FrontierLaw, method: 'auto' | 'numeric', k: number, f: numbe
 
 /** The result object around a solved frontier: fields, at/loss/flopsFor, table and summary. */
 function frontierResult(
-  p: Pick<FrontierResult, 'form' | 'law' | 'lawLabel' | 'rows' | 'bands' | 'intervals' | 'aspectRatio' | 'tokensPerParam' | 'notes' | 'closedFormRejected'> & { used: number; k: number; f: number },
+  p: Pick<FrontierResult, 'form' | 'law' | 'lawLabel' | 'rows' | 'bands' | 'intervals' | 'aspectRatio' | 'tokensPerParam' | 'notes' | 'closedFormRejected'> & { used: number; byDraw?: Array<FrontierRow[] | null>; k: number; f: number },
   solved: SolvedFrontier,
 ): FrontierResult {
   const result: FrontierResult = {
@@ -132,6 +132,7 @@ function frontierResult(
     bands: p.bands,
     intervals: p.intervals,
     bootstrapSamples: p.used,
+    draws: () => p.byDraw ?? [],
     aspectRatio: p.aspectRatio,
     tokensPerParam: p.tokensPerParam,
     floor: solved.floor,

@@ -42,6 +42,12 @@ export interface FrontierResult {
   intervals?: Record<string, [number, number]>;
   /** Bootstrap draws used for bands and intervals (0 without a bootstrap). */
   bootstrapSamples: number;
+  /**
+   * The rows of each bootstrap draw of the fit, by draw index (null where a draw gave no finite
+   * frontier); empty without a bootstrap. Draw j of two fits of the same points with the same seed
+   * comes from the same resample of the runs, so their frontiers pair up (compareFrontiers).
+   */
+  draws(): Array<FrontierRow[] | null>;
   /** m* / l*: c_m/(2 c_l) with the universal exponents; at the first budget when it varies with N. */
   aspectRatio?: number;
   /** D* / N*: (c_D/c_N)^3 with equal size and data exponents; at the first budget otherwise. */

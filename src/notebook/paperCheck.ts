@@ -21,6 +21,12 @@ export interface PaperValue {
   k?: number;
   /** A range the paper gives (e.g. 'between 0.8 and 1.0'): ours must fall in it. */
   range?: [number, number];
+  /**
+   * One-sided, for a direction the paper claims ('steeper than', 'a difference above 0'): ours must
+   * exceed `paper` ('greater') or fall below it ('less') by more than k combined standard errors.
+   * Default: two-sided, |ours - paper| <= k sigma.
+   */
+  direction?: 'greater' | 'less';
   /** Where the paper's number comes from, e.g. 'Liu et al. 2026, depth paper, fit-5'. */
   source: string;
 }
@@ -31,7 +37,7 @@ export interface PaperCheckRow extends PaperValue {
   rule: string;
   /** The allowed difference (k times the combined standard error), for a k-sigma rule. */
   allowed?: number;
-  /** |ours - paper| / combined standard error, for a k-sigma rule. */
+  /** |ours - paper| / combined standard error, for a k-sigma rule (signed, ours - paper, for a one-sided one). */
   sigmas?: number;
   passed: boolean;
 }
@@ -67,7 +73,11 @@ function judge(v: PaperValue): PaperCheckRow {
   if (typeof v.source !== 'string' || !v.source) bad(`'${v.quantity}': give the source of the paper's number.`, "e.g. source: 'Liu et al. 2026, Fig. 3'.");
   checkFinite(v, 'ours');
   checkFinite(v, 'paper');
+  if (v.direction !== undefined && v.direction !== 'greater' && v.direction !== 'less') {
+    bad(`'${v.quantity}': direction must be 'greater' or 'less', got ${JSON.stringify(v.direction)}.`, "e.g. direction: 'greater' for 'steeper than'.");
+  }
   if (v.range !== undefined) {
+    if (v.direction !== undefined) bad(`'${v.quantity}': give a range or a direction, not both.`, 'a direction is a one-sided k-sigma rule.');
     const [lo, hi] = v.range;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) bad(`'${v.quantity}': range must be [lo, hi] with lo <= hi.`, 'give the range the paper states.');
     return { ...v, rule: `in [${num(lo)}, ${num(hi)}] (the paper's range)`, passed: v.ours >= lo && v.ours <= hi };
@@ -78,27 +88,32 @@ function judge(v: PaperValue): PaperCheckRow {
   if (!(k > 0 && k <= MAX_K)) bad(`'${v.quantity}': k = ${k}; the allowed difference is at most ${MAX_K} combined standard errors.`, `use k between 0 and ${MAX_K}, or a range the paper gives.`);
   const sigma = Math.hypot(v.oursStderr ?? 0, v.paperStderr ?? 0);
   if (!(sigma > 0)) bad(`'${v.quantity}': neither our nor the paper's standard error is given, so no tolerance can be derived.`, 'give oursStderr and/or paperStderr, or a range the paper gives.');
-  const diff = Math.abs(v.ours - v.paper);
   const allowed = k * sigma;
+  if (v.direction) {
+    const diff = v.ours - v.paper;
+    const passed = v.direction === 'greater' ? diff > allowed : diff < -allowed;
+    return { ...v, k, rule: v.direction === 'greater' ? `Δ > ${k}σ = ${num(allowed)}` : `Δ < -${k}σ = ${num(-allowed)}`, allowed, sigmas: diff / sigma, passed };
+  }
+  const diff = Math.abs(v.ours - v.paper);
   return { ...v, k, rule: `|Δ| ≤ ${k}σ = ${num(allowed)}`, allowed, sigmas: diff / sigma, passed: diff <= allowed };
 }
 
 function rowText(r: PaperCheckRow): string {
   const ours = r.oursStderr !== undefined ? `${num(r.ours)} ± ${num(r.oursStderr)}` : num(r.ours);
   const paper = r.paperStderr !== undefined ? `${num(r.paper)} ± ${num(r.paperStderr)}` : num(r.paper);
-  const off = r.sigmas !== undefined ? `, off by ${fmt(r.sigmas, 2)}σ` : '';
+  const off = r.sigmas === undefined ? '' : r.direction ? `, Δ = ${fmt(r.sigmas, 2)}σ` : `, off by ${fmt(r.sigmas, 2)}σ`;
   return `${r.passed ? 'ok  ' : 'FAIL'}  ${r.quantity}: ours ${ours} | paper ${paper} | ${r.rule}${off} | ${r.source}`;
 }
 
 /**
  * Sets our headline numbers next to the paper's, prints them as a table, and throws when one is
  * outside its tolerance: the last cell of every walkthrough notebook, so a notebook run fails when a
- * claim stops reproducing. Each tolerance is k combined standard errors (k <= 3, default 2) or a range
- * the paper gives, and the table shows which.
+ * claim stops reproducing. Each tolerance is k combined standard errors (k <= 3, default 2; one-sided
+ * for a direction the paper claims) or a range the paper gives, and the table shows which.
  */
 export function checkAgainstPaper(values: PaperValue[]): PaperCheckResult {
   if (!Array.isArray(values) || values.length === 0) {
-    bad('give a non-empty array of { quantity, ours, oursStderr, paper, paperStderr, k | range, source }.', 'one row per number compared with a paper.');
+    bad('give a non-empty array of { quantity, ours, oursStderr, paper, paperStderr, k | range, direction, source }.', 'one row per number compared with a paper.');
   }
   const rows = values.map(judge);
   const text = `Our numbers against the papers'\n${rows.map(rowText).join('\n')}`;

@@ -7,7 +7,8 @@ import { plots } from './figures/index';
 import { compactFigure, withTypedArrays } from './compact';
 import { sampleFitForDisplay } from './sample';
 import { columnsOf, escapeHtml, htmlTable } from './table';
-import { frontierTable, paperCheckTable, paramsTable, recipesTable, sampleNote, toyTable } from './resultTables';
+import { frontierComparisonTable, frontierTable, paperCheckTable, paramsTable, recipesTable, sampleNote, toyTable } from './resultTables';
+import type { FrontierComparison } from '../frontier/compare';
 import type { PaperCheckRow } from './paperCheck';
 import { checkShape, type FitLike, type FrontierLike, type RecipesLike, type ToyLike } from './shapes';
 import { isDataFrame } from '../data';
@@ -115,6 +116,10 @@ function unboundedBundle(value: unknown, options: ShowOptions): MimeBundle {
   if (kind === 'frontier') {
     const f = value as FrontierLike;
     return chartBundle(plots.frontier(f), frontierTable(f, maxRows), summaryOf(f));
+  }
+  if (kind === 'frontier-comparison') {
+    const c = value as FrontierComparison;
+    return chartBundle(plots.frontiers(c), frontierComparisonTable(c), summaryOf(c));
   }
   if (kind === 'recipes') {
     const r = value as RecipesLike;

@@ -3,6 +3,7 @@
  * comparison, a toy's exponent and the check against the papers. Plain strings, no DOM.
  */
 import { cellText, escapeHtml, htmlTable, type Column } from './table';
+import type { FrontierComparison } from '../frontier/compare';
 import type { FitLike, FrontierLike, RecipesLike, ToyLike } from './shapes';
 import type { PaperCheckRow } from './paperCheck';
 
@@ -85,4 +86,19 @@ export function paperCheckTable(rows: PaperCheckRow[]): string {
     source: rows.map((r) => r.source),
   };
   return htmlTable(cols, { caption: "Our numbers against the papers'", maxRows: 100 });
+}
+
+/** Frontiers compared: one row per budget and fit, with the intervals, then the ratios to the reference. */
+export function frontierComparisonTable(c: FrontierComparison): string {
+  const band = (b: [number, number] | null | undefined) => (b ? `${cellText(b[0])} to ${cellText(b[1])}` : '');
+  const rows = c.rows;
+  let html = htmlTable({
+    'C (FLOPs)': rows.map((r) => r.flops), fit: rows.map((r) => r.fit), 'N*': rows.map((r) => r.params), 'N* interval': rows.map((r) => band(r.bands.params)),
+    'D*': rows.map((r) => r.tokens), 'D*/N*': rows.map((r) => r.tokensPerParam), 'D*/N* interval': rows.map((r) => band(r.bands.tokensPerParam)), 'L* (nats)': rows.map((r) => r.loss),
+  }, { caption: `Frontiers compared (${intervalLabel(c.level)} intervals from each fit's bootstrap)`, maxRows: 60 });
+  html += htmlTable({
+    'C (FLOPs)': c.ratios.map((q) => q.flops), ratio: c.ratios.map((q) => `${q.quantity}: ${q.fit} / ${q.reference}`), value: c.ratios.map((q) => q.ratio),
+    interval: c.ratios.map((q) => band(q.interval)), verdict: c.ratios.map((q) => q.verdict),
+  }, { caption: c.paired ? 'Ratios with paired intervals (the fits resampled the same runs)' : 'Ratios (unpaired draws)', maxRows: 60 });
+  return html;
 }

@@ -18,3 +18,7 @@ export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-
 
 export { poolSweeps } from './sweep-pooled';
 export type { PoolOptions, PooledRow, PooledSweeps, PooledVerdict } from './sweep-pooled';
+export { sweepTrend } from './sweep-trend';
+export type { SweepTrend, TrendEstimate } from './sweep-trend';
+export { exponentAlongTraining } from './trajectory';
+export type { ExponentAlongTraining, ExponentAlongTrainingOptions } from './trajectory';

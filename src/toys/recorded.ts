@@ -69,6 +69,8 @@ export async function recordToyRun<N extends ToyName>(name: N, options: ToyOptio
     throw new ScalingLabError('bad-option', `recordToyRun: replaySteps must be a positive integer, got ${replaySteps}.`, 'e.g. 200: the test re-runs that many steps.');
   }
   const started = Date.now();
+  // the code as the run starts (a commit made while a long run trains is not its code)
+  const code = codeVersion();
   const r = await runToy(name, options) as ToyResult<N> & Record<string, unknown>;
   const minutes = (Date.now() - started) / 60000;
   const table = r.curves as { columns: string[]; column(c: string): { values: unknown } };
@@ -77,7 +79,7 @@ export async function recordToyRun<N extends ToyName>(name: N, options: ToyOptio
   result.summaryText = r.summary();
   const cpus = os.cpus();
   return {
-    format: RECORDED_FORMAT, toy: name, options: JSON.parse(JSON.stringify(r.options)), code: codeVersion(),
+    format: RECORDED_FORMAT, toy: name, options: JSON.parse(JSON.stringify(r.options)), code,
     machine: { platform: os.platform(), arch: os.arch(), cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, backend: r.backend },
     recordedAt: new Date(started).toISOString(), minutes, replaySteps, curves, result: JSON.parse(JSON.stringify(result)),
   };

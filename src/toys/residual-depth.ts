@@ -1,11 +1,10 @@
-import { Adam } from './adam';
 import type { ToyContext } from './context';
 import type { CurveColumns, ToyCore, ToySpec } from './core';
 import { OptionValues, badOption, intListOption, intOption, numberOption, trainingOptions } from './options';
 import { f32, f64 } from './memory';
-import { rmsMse, teacherChunk, teacherPairs, testLoss } from './residual-data';
-import { Layer, ResidualNet } from './residual-net';
-import { ResidualStack } from './residual-stack';
+import { teacherChunk, teacherPairs, testLoss } from './residual-data';
+import { ResidualNet } from './residual-net';
+import { BatchSource, Pairs, StudentCurve, onlineBatches, poolBatches, trainStudents } from './residual-train';
 import { Rng } from '../util/random';
 import { SlopeFit, logLogSlope } from '../util/stats';
 
@@ -21,7 +20,10 @@ export interface ResidualDepthOptions {
   dim: number;
   /** MLP hidden size. Default 64 (the paper's toy: 128). */
   hidden: number;
-  /** Size of the fixed pool of teacher input/target pairs the student samples from. Default 65536. */
+  /**
+   * Size of the fixed pool of teacher input/target pairs the students sample from. Default 65536.
+   * 0: no pool, fresh pairs every step (the paper's code), at the cost of a teacher forward per step.
+   */
   pool: number;
   /** Held-out teacher pairs for the test loss. Default 4096. */
   testSize: number;
@@ -39,6 +41,8 @@ export interface ResidualDepthOptions {
   lrDecayTo: number;
   /** Log the mean training loss of every this many steps. Default 50. */
   logEvery: number;
+  /** Also log the held-out test loss of every depth at each logged step (curves column `test`; about testSize / (3 batch) steps' work each time). Default false. */
+  logTest: boolean;
 }
 
 /**
@@ -51,7 +55,7 @@ export interface ResidualDepthOptions {
  */
 export const residualDepthDefaults: ResidualDepthOptions = {
   teacher: 'independent', depths: [2, 4, 8, 16], teacherDepth: 64, dim: 16, hidden: 64, pool: 65536, testSize: 4096,
-  steps: 4000, batch: 128, lr: 0.01, lrDepthPower: 0.5, lrDecayStart: 0.8, lrDecayTo: 0.1, logEvery: 50,
+  steps: 4000, batch: 128, lr: 0.01, lrDepthPower: 0.5, lrDecayStart: 0.8, lrDecayTo: 0.1, logEvery: 50, logTest: false,
 };
 
 /** What the residual-depth result adds to the common fields (per depth in the order given). */
@@ -74,110 +78,15 @@ function resolveResidualDepth(given: OptionValues): ResidualDepthOptions {
   const teacherDepth = intOption(o, 'teacherDepth', 1);
   const dim = intOption(o, 'dim', 1);
   const hidden = intOption(o, 'hidden', 1);
-  const pool = intOption(o, 'pool', 1);
+  const pool = intOption(o, 'pool', 0);
   const testSize = intOption(o, 'testSize', 1);
   const lrDecayStart = numberOption(o, 'lrDecayStart');
   const lrDepthPower = numberOption(o, 'lrDepthPower', false);
   const lrDecayTo = numberOption(o, 'lrDecayTo');
   const { steps, batch, lr, logEvery } = trainingOptions(o);
-  return { teacher, depths, teacherDepth, dim, hidden, pool, testSize, steps, batch, lr, lrDepthPower, lrDecayStart, lrDecayTo, logEvery };
-}
-
-/** Teacher inputs and targets, [count, dim] each. */
-interface Pairs {
-  x: Float32Array;
-  y: Float32Array;
-}
-
-/** A student's logged curve: the mean training loss of each logEvery steps, at the step and tau (summed lr) it ends. */
-interface StudentCurve {
-  step: number[];
-  tau: number[];
-  loss: number[];
-}
-
-/** Copies B random pairs of the pool into x and y. */
-function sampleBatch(pool: Pairs, poolSize: number, rng: Rng, x: Float32Array, y: Float32Array, B: number, d: number): void {
-  for (let b = 0; b < B; b++) {
-    const idx = rng.int(poolSize);
-    x.set(pool.x.subarray(idx * d, idx * d + d), b * d);
-    y.set(pool.y.subarray(idx * d, idx * d + d), b * d);
-  }
-}
-
-function clearGradients(grads: Layer[][]): void {
-  for (const gl of grads) {
-    for (const G of gl) {
-      G.F.fill(0);
-      G.c.fill(0);
-      G.P.fill(0);
-    }
-  }
-}
-
-/**
- * Trains the students (ascending depth) in lockstep on the same batches from the pool, each with Adam
- * at lr / l^lrDepthPower, constant then decaying linearly to lrDecayTo from lrDecayStart x steps.
- */
-async function trainStudents(o: ResidualDepthOptions, students: ResidualNet[], pool: Pairs, test: Pairs, dataRng: Rng, ctx: ToyContext)
-  : Promise<{ curves: StudentCurve[]; tailLoss: number[]; halfTest: number[] }> {
-  const { dim: d, hidden: H, batch: B } = o;
-  const depths = students.map((st) => st.layers.length);
-  const S = depths.length;
-  const grads = students.map((st) => st.zeroGradients());
-  const opt = students.map((st) => st.layers.map(() => ({ F: new Adam(d * H), c: new Adam(H), P: new Adam(H * d) })));
-  const stack = new ResidualStack(students, B, ctx.engine, true);
-  const hs = depths.map(() => new Float32Array(B * d));
-  const gs = depths.map(() => new Float32Array(B * d));
-  const x = new Float32Array(B * d);
-  const y = new Float32Array(B * d);
-  const lr0 = depths.map((l) => o.lr / Math.pow(l, o.lrDepthPower));
-  const decayFrom = Math.floor(o.steps * o.lrDecayStart);
-  const tau = new Float64Array(S);
-  const windowSum = new Float64Array(S);
-  const tailSum = new Float64Array(S);
-  let windowN = 0;
-  let tailN = 0;
-  const curves: StudentCurve[] = depths.map(() => ({ step: [], tau: [], loss: [] }));
-  const task = `residual-depth l=${depths.join(',')}`;
-  const half = Math.max(1, Math.floor(o.steps / 2));
-  let halfTest: number[] = [];
-  for (let step = 0, last = ctx.stepsToTrain(o.steps); step < last; step++) {
-    await ctx.tick();
-    sampleBatch(pool, o.pool, dataRng, x, y, B, d);
-    for (const h of hs) h.set(x);
-    stack.forward(hs);
-    const losses = hs.map((h, i) => rmsMse(h, y, B, d, gs[i]));
-    clearGradients(grads);
-    stack.backward(gs, grads);
-    const frac = step < decayFrom ? 1 : 1 - ((1 - o.lrDecayTo) * (step - decayFrom)) / Math.max(1, o.steps - decayFrom);
-    for (let i = 0; i < S; i++) {
-      const lr = lr0[i] * frac;
-      const st = students[i];
-      for (let k = 0; k < depths[i]; k++) {
-        opt[i][k].F.step(st.layers[k].F, grads[i][k].F, lr);
-        opt[i][k].c.step(st.layers[k].c, grads[i][k].c, lr);
-        opt[i][k].P.step(st.layers[k].P, grads[i][k].P, lr);
-      }
-      tau[i] += lr;
-      windowSum[i] += losses[i];
-      if (step >= o.steps * 0.9) tailSum[i] += losses[i];
-    }
-    windowN++;
-    if (step >= o.steps * 0.9) tailN++;
-    if ((step + 1) % o.logEvery === 0 || step === o.steps - 1) {
-      for (let i = 0; i < S; i++) {
-        curves[i].step.push(step + 1);
-        curves[i].tau.push(tau[i]);
-        curves[i].loss.push(windowSum[i] / windowN);
-        windowSum[i] = 0;
-      }
-      windowN = 0;
-    }
-    if (step + 1 === half) halfTest = students.map((st) => testLoss(st, test.x, test.y, o.testSize, d));
-    ctx.report(setupSteps(o, o.pool + o.testSize) + (step + 1) * S, losses[S - 1], task);
-  }
-  return { curves, tailLoss: Array.from(tailSum, (s) => s / Math.max(1, tailN)), halfTest };
+  const logTest = o.logTest;
+  if (typeof logTest !== 'boolean') badOption('logTest', `must be true or false, got ${JSON.stringify(logTest)}.`, 'pass logTest: true to log the test loss along training.');
+  return { teacher, depths, teacherDepth, dim, hidden, pool, testSize, steps, batch, lr, lrDepthPower, lrDecayStart, lrDecayTo, logEvery, logTest };
 }
 
 /**
@@ -190,13 +99,31 @@ function setupSteps(o: ResidualDepthOptions, rows: number): number {
   return Math.round((rows * o.teacherDepth) / (3 * o.batch * meanDepth));
 }
 
-/** The teacher's pool and test pairs, reported as progress and abortable between layers. */
-async function teacherData(o: ResidualDepthOptions, teacher: ResidualNet, ctx: ToyContext): Promise<{ pool: Pairs; test: Pairs }> {
+/** The teacher's pool (none with pool 0) and test pairs, reported as progress and abortable between layers. */
+async function teacherData(o: ResidualDepthOptions, teacher: ResidualNet, ctx: ToyContext): Promise<{ pool: Pairs | null; test: Pairs }> {
   const task = 'residual-depth: teacher pairs';
   ctx.report(0, undefined, task);
-  const pool = await teacherPairs(teacher, ctx.rng, o.pool, o.dim, ctx.tick, (rows) => ctx.report(setupSteps(o, rows), undefined, task));
+  const pool = o.pool > 0 ? await teacherPairs(teacher, ctx.rng, o.pool, o.dim, ctx.tick, (rows) => ctx.report(setupSteps(o, rows), undefined, task)) : null;
   const test = await teacherPairs(teacher, ctx.rng, o.testSize, o.dim, ctx.tick, (rows) => ctx.report(setupSteps(o, o.pool + rows), undefined, task));
   return { pool, test };
+}
+
+type DepthCurves = CurveColumns<'depth' | 'step' | 'tau' | 'loss'> & Partial<CurveColumns<'test'>>;
+
+/** The students' curves as one table, in the order the depths were given (`order[i]`: given index -> trained index). */
+function depthCurves(o: ResidualDepthOptions, trained: StudentCurve[], order: number[]): DepthCurves {
+  const curves: DepthCurves = { depth: [], step: [], tau: [], loss: [], ...(o.logTest ? { test: [] } : {}) };
+  o.depths.forEach((depth, gi) => {
+    const rows = trained[order.indexOf(gi)];
+    for (let r = 0; r < rows.step.length; r++) {
+      curves.depth.push(depth);
+      curves.step.push(rows.step[r]);
+      curves.tau.push(rows.tau[r]);
+      curves.loss.push(rows.loss[r]);
+      curves.test?.push(rows.test[r]);
+    }
+  });
+  return curves;
 }
 
 async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Promise<ToyCore<ResidualDepthExtra>> {
@@ -211,29 +138,20 @@ async function trainResidualDepth(o: ResidualDepthOptions, ctx: ToyContext): Pro
   const order = o.depths.map((l, i) => [l, i] as [number, number]).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
   const byGiven = o.depths.map((depth) => ResidualNet.random(rng, depth, d, H, 0, false, engine));
   const students = order.map((i) => byGiven[i]);
-  const trained = await trainStudents(o, students, pool, test, new Rng(rng.nextU32()), ctx);
-  const curves: CurveColumns<'depth' | 'step' | 'tau' | 'loss'> = { depth: [], step: [], tau: [], loss: [] };
-  const finals: number[] = [];
-  const halfFinals: number[] = [];
-  const trainLoss: number[] = [];
-  for (const gi of o.depths.map((_, i) => i)) {
-    const i = order.indexOf(gi);
-    const rows = trained.curves[i];
-    for (let r = 0; r < rows.step.length; r++) {
-      curves.depth.push(o.depths[gi]);
-      curves.step.push(rows.step[r]);
-      curves.tau.push(rows.tau[r]);
-      curves.loss.push(rows.loss[r]);
-    }
-    finals.push(testLoss(students[i], test.x, test.y, o.testSize, d));
-    halfFinals.push(trained.halfTest[i]);
-    trainLoss.push(trained.tailLoss[i]);
-  }
+  const dataRng = new Rng(rng.nextU32());
+  const batches: BatchSource = pool ? poolBatches(pool, o.pool, dataRng, o.batch, d) : onlineBatches(teacher, dataRng, o.batch, d, engine);
+  const task = `residual-depth l=${[...o.depths].sort((a, b) => a - b).join(',')}`;
+  const setup = setupSteps(o, o.pool + o.testSize);
+  const trained = await trainStudents(o, students, batches, test, ctx, (step, loss) => ctx.report(setup + (step + 1) * students.length, loss, task));
+  const byDepth = (values: number[]) => o.depths.map((_, gi) => values[order.indexOf(gi)]);
+  const finals = byDepth(students.map((st) => testLoss(st, test.x, test.y, o.testSize, d)));
+  const halfFinals = byDepth(trained.halfTest);
+  const trainLoss = byDepth(trained.tailLoss);
   const fit = logLogSlope(o.depths, finals);
   const halfFit = logLogSlope(o.depths, halfFinals);
   const localSlopes = o.depths.slice(1).map((l, i) => -Math.log(finals[i + 1] / finals[i]) / Math.log(l / o.depths[i]));
   return {
-    curves,
+    curves: depthCurves(o, trained.curves, order),
     points: { x: [...o.depths], loss: finals, xLabel: 'depth' },
     exponent: { value: fit.value, stderr: fit.stderr, ci: fit.ci, expected: o.teacher === 'tied' ? 3 : 1, range: [Math.min(...o.depths), Math.max(...o.depths)] },
     halfBudget: { value: halfFit.value, stderr: halfFit.stderr },
@@ -249,24 +167,23 @@ function depthNotes(o: ResidualDepthOptions, fit: SlopeFit, finals: number[], ex
   const local = extra.localSlopes.map((s) => s.toFixed(2));
   if (local.length) notes.push(`local slopes between successive depths: ${local.join(', ')}`);
   if (o.teacher === 'tied') {
-    notes.push(`tied teacher (every layer the same: a smooth, ODE-like map): the paper finds the depth exponent rising from about 1 early in training`
-      + ` toward 3 once converged (discretisation error of the ODE), i.e. much steeper than the independent teacher's 1; measured ${fit.value.toFixed(2)}`
-      + ` (a numpy run at 8k steps gave 1.57, local slopes about 2 where converged)`);
+    notes.push(`tied teacher (every layer the same: a smooth, ODE-like map): the paper reports the depth exponent rising from about 1 early in training`
+      + ` toward 3 once converged (discretisation error of the ODE); measured ${fit.value.toFixed(2)}`);
   } else {
     notes.push(`independent teacher (i.i.d. layers, no smooth trajectory): each student layer averages many teacher layers, loss ~ 1/l`
-      + ` (paper: about 1 at any temperature; its toy used 40k steps of batch 1024); measured ${fit.value.toFixed(2)}`);
+      + ` (the paper reports about 1; its toy used 40k steps of batch 1024); measured ${fit.value.toFixed(2)}`);
   }
   if (o.dim !== 32 || o.hidden !== 128) {
-    notes.push(`residual width ${o.dim}, hidden ${o.hidden} (the paper's toy: 32 and 128, which at this budget gives only about 0.5 because the shallow`
-      + ` students plateau; pass dim: 32, hidden: 128 and several times more steps to try the paper's sizes)`);
+    notes.push(`residual width ${o.dim}, hidden ${o.hidden} (the paper's toy: 32 and 128, which needs many more steps: notebook 03 shows recorded runs at that size)`);
   }
+  if (o.pool === 0) notes.push('fresh teacher pairs every step (pool 0, as in the paper\'s code): the training loss is a test loss too');
   if (local.length >= 2) {
     // the slope as the note prints it (2 decimals)
     const last = Number(local[local.length - 1]);
     if (last < 0.75) notes.push(`the deepest pair still falls short of 1 (local slope ${last.toFixed(2)}): the deepest student is the least converged; more steps help`);
   }
   const gap = o.depths.map((_, i) => extra.trainLoss[i] / finals[i]);
-  if (gap.some((r) => r < 0.8)) notes.push(`train loss below test loss by more than 20% at some depths (pool of ${o.pool} pairs too small?)`);
+  if (o.pool > 0 && gap.some((r) => r < 0.8)) notes.push(`train loss below test loss by more than 20% at some depths (pool of ${o.pool} pairs too small?)`);
   return notes;
 }
 
@@ -286,7 +203,8 @@ function residualDepthMemory(o: ResidualDepthOptions): Record<string, number> {
     'students with gradients and Adam state (4 x sum of depths x (2 dim x hidden + hidden))': f32(4 * studentLayers * layer),
     'lockstep activations (sum of depths x (batch x (3 dim + 4 hidden + 1) + 4 dim x hidden))': f32(studentLayers * (B * (3 * d + 4 * H + 1) + 4 * d * H)),
     'teacher forward over a chunk of the pool, with tfjs operands': f32(chunk * (3 * d + 3 * H + 1) + 4 * d * H),
-    'loss curves (depths x steps / logEvery)': f64(4 * o.depths.length * (o.steps / o.logEvery + 1)),
+    'teacher forward over a batch (pool 0: fresh pairs every step)': o.pool > 0 ? 0 : f32(B * (3 * d + 3 * H + 1) + 4 * d * H),
+    'loss curves (depths x steps / logEvery)': f64((o.logTest ? 5 : 4) * o.depths.length * (o.steps / o.logEvery + 1)),
   };
 }
 

@@ -1,7 +1,5 @@
 import type { ToyExponent } from './core';
-import type { ToyBackend } from './engine';
 import type { ToyName } from './registry';
-import type { ToyStability } from './stability';
 import type { Configuration } from './sweep-grid';
 import type { SweepRow } from './sweep-types';
 
@@ -11,21 +9,15 @@ export interface SweepJob {
   options: Record<string, unknown>;
 }
 
-/** What a worker sends back for one configuration. */
-export interface SweepRunResult {
-  exponent: ToyExponent;
-  coefficient: number;
-  stability: ToyStability | null;
-  backend: ToyBackend;
-  seconds: number;
-}
+/** What a worker sends back for one configuration: the row's results with the toy's full exponent. */
+export type SweepRunResult = Pick<SweepRow, 'coefficient' | 'stability' | 'points' | 'extra' | 'backend' | 'seconds'> & { exponent: ToyExponent };
 
 export function sweepRow(c: Configuration, r: SweepRunResult): SweepRow {
   const e = r.exponent;
   return {
     configuration: c.values, key: c.key, seed: c.seed,
     exponent: { value: e.value, stderr: e.stderr, ci: e.ci }, expected: e.expected,
-    coefficient: r.coefficient, stability: r.stability, backend: r.backend, seconds: r.seconds,
+    coefficient: r.coefficient, stability: r.stability, points: r.points, extra: r.extra, backend: r.backend, seconds: r.seconds,
   };
 }
 

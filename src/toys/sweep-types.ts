@@ -2,6 +2,7 @@ import type { DataFrame } from '../data/frame';
 import type { ToyBackend } from './engine';
 import type { ToyOptions, ToyName, ToyTypes } from './registry';
 import type { ShownToyOptions } from './result';
+import type { ToyPoints } from './core';
 import type { ToyStability } from './stability';
 
 /** The factors of a sweep: option name -> the values to try (the grid is their cartesian product). */
@@ -35,6 +36,10 @@ export interface SweepRow {
   /** c of loss ~ c x^(-exponent). */
   coefficient: number;
   stability: ToyStability | null;
+  /** The points the exponent was fitted on (x and loss, e.g. final loss by width). */
+  points: ToyPoints;
+  /** The toy's own results, as runToy puts them on its result (e.g. overlap by width for superposition-width). */
+  extra: Record<string, unknown>;
   backend: ToyBackend;
   seconds: number;
 }

@@ -23,6 +23,8 @@ async function runJob(port: MessagePort, { index, job }: JobMessage<SweepJob>): 
       exponent: core.exponent,
       coefficient: toyCoefficient(core.points, core.exponent),
       stability: core.halfBudget && method ? toyStability(core.exponent, core.halfBudget, method) : null,
+      points: core.points,
+      extra: { ...core.extra },
       backend,
       seconds,
     };

@@ -31,6 +31,20 @@ test('a range the paper gives is checked as a range', () => {
   assert.throws(() => checkAgainstPaper([{ quantity: 'strong-regime exponent', ours: 1.2, paper: 0.9, range: [0.8, 1.0], source: 'Fig 6e' }]), /FAIL/);
 });
 
+test('a direction the paper claims is a one-sided k-sigma rule: ours must exceed the paper by more than k sigma', () => {
+  // Closed form: sigma = hypot(0.3, 0.4) = 0.5, 2 sigma = 1; a difference of 1.2 (2.4 sigma) is steeper, 0.9 (1.8 sigma) is not.
+  const row = (ours: number) => ({ quantity: 'tied minus independent slope', ours, oursStderr: 0.3, paperStderr: 0.4, paper: 0, direction: 'greater' as const, source: 'test' });
+  const r = checkAgainstPaper([row(1.2)]);
+  assert.equal(r.rows[0].allowed, 1);
+  assert.ok(Math.abs(r.rows[0].sigmas! - 2.4) < 1e-12);
+  assert.match(r.summary(), /ok +tied minus independent slope: ours 1\.2 ± 0\.3 \| paper 0 ± 0\.4 \| Δ > 2σ = 1, Δ = 2\.4σ/);
+  assert.throws(() => checkAgainstPaper([row(0.9)]), /FAIL {2}tied minus independent slope/);
+  assert.throws(() => checkAgainstPaper([row(-1.2)]), /FAIL/, 'the opposite direction, however large, fails');
+  assert.equal(checkAgainstPaper([{ ...row(-1.2), direction: 'less' }]).passed, true);
+  assert.throws(() => checkAgainstPaper([{ ...row(1.2), range: [0, 2] }]), /a range or a direction, not both/);
+  assert.throws(() => checkAgainstPaper([{ ...row(1.2), direction: 'up' as never }]), /direction must be 'greater' or 'less'/);
+});
+
 test('a non-finite number of ours is a failed reproduction with a clear message', () => {
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', ours: NaN, oursStderr: 0.1, paper: 1, source: 's' }]), /ours must be a finite number, got NaN/);
 });

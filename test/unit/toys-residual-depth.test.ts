@@ -4,6 +4,9 @@ import { runToy } from '../../src/toys';
 import { Engine, openEngine } from '../../src/toys/engine';
 import { ResidualNet } from '../../src/toys/residual-net';
 import { ResidualStack } from '../../src/toys/residual-stack';
+import { teacherPairs } from '../../src/toys/residual-data';
+import { onlineBatches } from '../../src/toys/residual-train';
+import { ScalingLabError } from '../../src/errors';
 import { Rng } from '../../src/util/random';
 import { dataFrameColumns } from '../../src/data/frame';
 
@@ -20,6 +23,48 @@ test('residual-depth: deeper students reach a lower test loss', async () => {
   assert.equal(r.trainLoss.length, 2);
   // the zero-initialised students start as the identity map and must have improved on it
   r.points.loss.forEach((l) => assert.ok(l < r.identityLoss, `test loss ${l} vs identity ${r.identityLoss}`));
+});
+
+const TINY = { depths: [2, 4], teacherDepth: 6, dim: 8, hidden: 16, pool: 1024, testSize: 256, steps: 120, logEvery: 20, batch: 32, seed: 1 };
+const column = (r: { curves: unknown }, c: string) => dataFrameColumns(r.curves as never)[c] as number[];
+
+test('residual-depth: logTest logs the held-out test loss along training without changing the training; its last value is the final test loss', async () => {
+  const plain = await runToy('residual-depth', TINY);
+  const logged = await runToy('residual-depth', { ...TINY, logTest: true });
+  assert.deepEqual(Object.keys(dataFrameColumns(logged.curves)), ['depth', 'step', 'tau', 'loss', 'test']);
+  assert.deepEqual(column(logged, 'loss'), column(plain, 'loss'));
+  assert.deepEqual(logged.points.loss, plain.points.loss);
+  const depth = column(logged, 'depth');
+  const test = column(logged, 'test');
+  TINY.depths.forEach((l, i) => {
+    const mine = test.filter((_, r) => depth[r] === l);
+    assert.equal(mine.length, TINY.steps / TINY.logEvery);
+    assert.equal(mine[mine.length - 1], logged.points.loss[i], `depth ${l}: the test loss logged at the last step is the final one`);
+  });
+  await assert.rejects(runToy('residual-depth', { ...TINY, logTest: 'yes' as never }), (e: unknown) => e instanceof ScalingLabError && /option 'logTest' must be true or false/.test(e.message));
+});
+
+test('residual-depth: with pool 0 every step draws fresh teacher pairs, the same arithmetic as the pool\'s pairs (teacherPairs)', async () => {
+  const engine = await openEngine('auto');
+  try {
+    const d = 8;
+    const B = 5;
+    const teacher = ResidualNet.random(new Rng(3), 6, d, 16, 1 / Math.sqrt(6), false, engine);
+    const x = new Float32Array(B * d);
+    const y = new Float32Array(B * d);
+    const next = onlineBatches(teacher, new Rng(11), B, d, engine);
+    next(x, y);
+    const pairs = await teacherPairs(teacher, new Rng(11), B, d, async () => {}, () => {});
+    assert.deepEqual(Array.from(x), Array.from(pairs.x));
+    assert.deepEqual(Array.from(y), Array.from(pairs.y));
+    next(x, y);
+    assert.notDeepEqual(Array.from(x), Array.from(pairs.x), 'the next step draws new inputs');
+  } finally {
+    await engine.close();
+  }
+  const online = await runToy('residual-depth', { ...TINY, pool: 0 });
+  assert.ok(online.notes.some((n) => /fresh teacher pairs every step/.test(n)));
+  online.points.loss.forEach((l) => assert.ok(l < online.identityLoss, `test loss ${l} vs identity ${online.identityLoss}`));
 });
 
 /** Small residual networks of the given depths (d 8, hidden 16), a batch x [6, 8] and an output gradient g0. */

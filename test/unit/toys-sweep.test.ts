@@ -30,6 +30,7 @@ test('sweep: the rows do not depend on the number of workers, and each equals ru
   const alone = await runToy('softmax-time', { ...SMALL, lr: 0.16, temperature: 1e-3, seed: row.seed });
   assert.equal(row.exponent.value, alone.exponent.value);
   assert.equal(row.coefficient, alone.coefficient);
+  assert.deepEqual(row.points, alone.points);
   assert.deepEqual(row.stability, alone.stability);
   // the configurations draw different numbers
   assert.equal(new Set(one.rows.map((r) => r.seed)).size, 4);

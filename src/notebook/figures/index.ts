@@ -7,6 +7,7 @@
 import { fitFigure } from './fit';
 import { residualsFigure } from './residuals';
 import { frontierFigure } from './frontier';
+import { frontiersFigure } from './frontiers';
 import { recipesFigure } from './recipes';
 import { toyFigure } from './toy';
 import { sweepFigure } from './sweep';
@@ -14,6 +15,7 @@ import { sweepFigure } from './sweep';
 export { fitFigure, mainVariable } from './fit';
 export { residualsFigure } from './residuals';
 export { frontierFigure } from './frontier';
+export { frontiersFigure } from './frontiers';
 export { recipesFigure } from './recipes';
 export { toyFigure } from './toy';
 export { sweepFigure } from './sweep';
@@ -25,6 +27,7 @@ export const plots = {
   fit: fitFigure,
   residuals: residualsFigure,
   frontier: frontierFigure,
+  frontiers: frontiersFigure,
   recipes: recipesFigure,
   toy: toyFigure,
   sweep: sweepFigure,
