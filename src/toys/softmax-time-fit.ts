@@ -22,9 +22,9 @@ export interface SoftmaxTimeExtra {
   exponentialR2: number;
   /** Rate r of L ~ exp(-r tau) over the fitted points (minus the slope of log L on tau). */
   exponentialRate: FittedSlope;
-  /** Where the loss stopped falling (the minimum of its running median, when it comes before the last fifth of the run); null when it did not. */
+  /** Where the loss stopped falling (the minimum of its running median, when it rose again after it or stalled there after falling FLOOR_FACTOR^2 or more; lossFloor); null when it did not. */
   floor: { tau: number; loss: number } | null;
-  /** The tau range actually fitted: fitRange, ended early where the loss comes within FLOOR_FACTOR of the floor. */
+  /** The tau range actually fitted: fitRange, ended early where the loss comes within FLOOR_FACTOR of the floor (and begun at the first step when that is before twice its start). */
   fitted: [number, number];
   /** Exponent of the student's logit scale: beta ~ tau^value over the fitted points (1/3 in the paper's mechanism). */
   betaExponent: FittedSlope;
@@ -51,19 +51,24 @@ function runningMedianLog(loss: number[]): number[] {
 }
 
 /**
- * The noise floor of a loss curve: the minimum of its running median, when the loss rises again after
- * it, by at least a factor 2 over the last fifth of the logged points (the blow-up of a converged run
- * at a constant rate; a run still falling, however noisily, has none). Returns the floor and the tau
- * where the running median first comes within FLOOR_FACTOR of it.
+ * The noise floor of a loss curve: the minimum of its running median, when the loss has stopped falling
+ * there. Either it rises again after it, by at least a factor 2 over the last fifth of the logged points
+ * (the blow-up of a converged run at a constant rate), or it fell by FLOOR_FACTOR^2 or more from `from`
+ * and then stalled (the last fifth's median within a factor 2 of the minimum). A power law still falling
+ * has neither. Returns the floor and the tau where the running median first comes within FLOOR_FACTOR of it.
  */
-export function lossFloor(tau: number[], loss: number[]): { tau: number; loss: number; reachedAt: number } | null {
+export function lossFloor(tau: number[], loss: number[], from = 0): { tau: number; loss: number; reachedAt: number } | null {
   const n = loss.length;
   if (n < 2 * FLOOR_WINDOW) return null;
   const med = runningMedianLog(loss);
   let k = 0;
   for (let i = 1; i < n; i++) if (med[i] < med[k]) k = i;
   const lastFifth = med.slice(Math.floor(0.8 * n)).sort((a, b) => a - b);
-  if (k >= 0.8 * n || !(lastFifth[(lastFifth.length - 1) >> 1] >= med[k] + Math.LN2)) return null;
+  const late = lastFifth[(lastFifth.length - 1) >> 1];
+  const blowUp = k < 0.8 * n && late >= med[k] + Math.LN2;
+  const start = Math.max(0, tau.findIndex((t) => t >= from));
+  const stalled = med[start] - med[k] >= 2 * Math.log(FLOOR_FACTOR) && late < med[k] + Math.LN2;
+  if (!blowUp && !stalled) return null;
   const level = Math.exp(med[k]);
   const reached = med.findIndex((m) => m <= Math.log(FLOOR_FACTOR * level));
   return { tau: tau[k], loss: level, reachedAt: tau[reached] };
@@ -102,9 +107,10 @@ export function expectedExponent(o: SoftmaxTimeOptions): number {
 
 /** The exponent over the fit range (ended at a floor), whether the decay is a power law or exponential, and beta's exponent. */
 export function timeExponent(o: SoftmaxTimeOptions, curves: SoftmaxTimeCurves, finalLoss: number): ToyCore<SoftmaxTimeExtra> {
-  const floor = lossFloor(curves.tau, curves.loss);
-  const lo = o.fitRange[0];
+  const floor = lossFloor(curves.tau, curves.loss, o.fitRange[0]);
   const hi = floor ? Math.min(o.fitRange[1], floor.reachedAt) : o.fitRange[1];
+  // a curve within FLOOR_FACTOR of its floor before twice fitRange's start leaves too few points there: fit it from its first step
+  const lo = floor && hi < 2 * o.fitRange[0] ? Math.min(o.fitRange[0], curves.tau.find((t) => t > 0) ?? o.fitRange[0]) : o.fitRange[0];
   const p = pointsIn(curves, lo, hi);
   const fit = logLogSlope(p.tau, p.loss);
   const lateFrom = (lo + hi) / 2;

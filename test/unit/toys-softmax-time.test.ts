@@ -36,7 +36,9 @@ test('softmax-time: peaked target decays as a power law near 1/3; same seed give
 });
 
 test('softmax-time: a flat (high-temperature) target decays exponentially and the result says so', async () => {
-  const r = await runToy('softmax-time', { seed: 0, temperature: 0.1, steps: 500, batch: 256, fitRange: [5, 40] });
+  // the paper's flat setting at the toy's defaults (batch 1024, 2000 steps): at batch 256 the loss reaches its
+  // noise floor by tau = 6, and the fit, which ends before the floor, has no decay left to classify
+  const r = await runToy('softmax-time', { seed: 0, temperature: 0.06 });
   assert.ok(/exponential/.test(r.notes.join(' ')), r.notes.join('\n'));
   assert.equal(r.regime, 'exponential');
 });
