@@ -14,3 +14,4 @@ export * from './recipes';
 export * from './toys';
 export { Rng } from './util/random';
 export { fmt } from './util/format';
+export { linearFit, logLogSlope } from './util/stats';

@@ -4,7 +4,7 @@ export type { RecordedRun, ReplayResult } from './recorded';
 export type { ToyBackend } from './engine';
 export type { CommonToyOptions } from './options';
 export type { ToyExponent, ToyPoints } from './core';
-export type { SoftmaxTimeOptions, SoftmaxTimeExtra } from './softmax-time';
+export type { SoftmaxTimeOptions, SoftmaxTimeExtra, SoftmaxTimeOptimizer, SoftmaxTimeHead, FittedSlope } from './softmax-time';
 export type { SuperpositionWidthOptions, SuperpositionWidthExtra } from './superposition-width';
 export type { ResidualDepthOptions, ResidualDepthExtra } from './residual-depth';
 export type { SuperpositionTimeOptions, SuperpositionTimeExtra, SuperpositionTimeRun } from './superposition-time';
@@ -20,6 +20,8 @@ export type { SweepOptions, SweepResult, SweepRow, SweepVerdict } from './sweep-
 export { exponentVerdict } from './sweep-verdict';
 export type { VerdictOptions } from './sweep-verdict';
 
+export { poolSweeps } from './sweep-pooled';
+export type { PoolOptions, PooledRow, PooledSweeps, PooledVerdict } from './sweep-pooled';
 export { sweepTrend } from './sweep-trend';
 export type { SweepTrend, TrendEstimate } from './sweep-trend';
 export { exponentAlongTraining } from './trajectory';

@@ -18,7 +18,7 @@ test('softmax-time: peaked target decays as a power law near 1/3; same seed give
   const ca = dataFrameColumns(a.curves);
   const cb = dataFrameColumns(b.curves);
   assert.deepEqual(ca.loss, cb.loss, 'deterministic per backend');
-  assert.deepEqual(Object.keys(ca), ['step', 'tau', 'loss']);
+  assert.deepEqual(Object.keys(ca), ['step', 'tau', 'loss', 'beta', 'logitStd']);
   // Paper (one-third time scaling): slope 1/3 over tau 5..150 at full size; a numpy run of the same
   // toy gives local slopes 0.35-0.6 at short tau and small batch. Direction and rough size only.
   assert.ok(a.exponent.value > 0.2 && a.exponent.value < 0.7, `slope ${a.exponent.value}`);
@@ -36,7 +36,9 @@ test('softmax-time: peaked target decays as a power law near 1/3; same seed give
 });
 
 test('softmax-time: a flat (high-temperature) target decays exponentially and the result says so', async () => {
-  const r = await runToy('softmax-time', { seed: 0, temperature: 0.1, steps: 500, batch: 256, fitRange: [5, 40] });
+  // the paper's flat setting at the toy's defaults (batch 1024, 2000 steps): at batch 256 the loss reaches its
+  // noise floor by tau = 6, and the fit, which ends before the floor, has no decay left to classify
+  const r = await runToy('softmax-time', { seed: 0, temperature: 0.06 });
   assert.ok(/exponential/.test(r.notes.join(' ')), r.notes.join('\n'));
   assert.equal(r.regime, 'exponential');
 });

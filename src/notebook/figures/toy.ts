@@ -47,6 +47,12 @@ function curveTraces(cols: Record<string, Column>, xName: string): { traces: Tra
   return { traces, x, y };
 }
 
+/** A log-log slope as a legend reads it: a true minus sign for a falling line, a plus for a rising one (never '−-0.47'). */
+export function slopeText(slope: number): string {
+  if (!Number.isFinite(slope)) return String(slope);
+  return slope < 0 ? `−${compactNumber(-slope)}` : slope > 0 ? `+${compactNumber(slope)}` : '0';
+}
+
 /** Right panel: the fitted slope (and the paper's) through the geometric mean of the points in the fit range. */
 function slopeTraces(t: ToyLike, e: ToyLike['exponent']): Trace[] {
   const px = t.points?.x ?? [], py = t.points?.loss ?? [];
@@ -58,10 +64,12 @@ function slopeTraces(t: ToyLike, e: ToyLike['exponent']): Trace[] {
   const hi = Math.min(e.range ? e.range[1] : Infinity, Math.max(...inRange.map((i) => px[i])));
   const g = [lo, hi]; // both axes are log: a power law is a straight line
   const on = { xaxis: 'x2', yaxis: 'y2' };
-  const ci = e.ci ? ` [${compactNumber(e.ci[0])}, ${compactNumber(e.ci[1])}]` : e.stderr ? ` ± ${compactNumber(e.stderr)}` : '';
-  const traces: Trace[] = [{ type: 'scatter', mode: 'lines', name: `fit: slope −${compactNumber(e.value)}${ci}`, x: g, y: refLine(g, x0, y0, -e.value), ...on, line: { color: PALETTE[3], width: 2 } }];
+  // the slope is minus the exponent, and so is its interval (ends swapped)
+  const minus = (v: number) => compactNumber(v).replace(/^-/, '−');
+  const ci = e.ci ? ` [${minus(-e.ci[1])}, ${minus(-e.ci[0])}]` : e.stderr ? ` ± ${compactNumber(e.stderr)}` : '';
+  const traces: Trace[] = [{ type: 'scatter', mode: 'lines', name: `fit: slope ${slopeText(-e.value)}${ci}`, x: g, y: refLine(g, x0, y0, -e.value), ...on, line: { color: PALETTE[3], width: 2 } }];
   if (e.expected !== null && Number.isFinite(e.expected)) {
-    traces.push({ type: 'scatter', mode: 'lines', name: `paper: slope −${fracLabel(e.expected)}`, x: g, y: refLine(g, x0, y0, -e.expected), ...on, line: REFERENCE_LINE });
+    traces.push({ type: 'scatter', mode: 'lines', name: `paper: slope ${e.expected < 0 ? '+' : '−'}${fracLabel(Math.abs(e.expected))}`, x: g, y: refLine(g, x0, y0, -e.expected), ...on, line: REFERENCE_LINE });
   }
   return traces;
 }
