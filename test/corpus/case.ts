@@ -16,7 +16,7 @@ export interface Case {
   entry: string;
   run: () => unknown;
   expect: Expectation;
-  /** Wall-clock limit in ms (default 30 s: the machine is shared). */
+  /** Wall-clock limit in ms (default 60 s; a case takes 1 to 3 s of CPU, a toy run up to about 10). */
   timeoutMs?: number;
   /** Resident-memory limit in MB (default 1024). */
   memoryMB?: number;

@@ -21,6 +21,8 @@ export interface ChildReport {
   unhandled: string[];
   maxRssMB: number;
   ms: number;
+  /** CPU time of the process (user + system), start-up included: what the case costs on a quiet machine. */
+  cpuMs: number;
 }
 
 /** The path of the first NaN in a result (own enumerable properties, arrays, typed arrays), or null. */
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
   const ms = Date.now() - t0;
   // Late errors (a promise rejected after the result) show up within a few ticks.
   await new Promise((r) => setTimeout(r, 50));
-  const full = { ...report, unhandled, ms, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) } as ChildReport;
+  const usage = process.resourceUsage();
+  const full = { ...report, unhandled, ms, cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000), maxRssMB: Math.round(usage.maxRSS / 1024) } as ChildReport;
   process.stdout.write(MARKER + JSON.stringify(full) + '\n', () => process.exit(0));
 }
 

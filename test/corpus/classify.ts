@@ -32,7 +32,7 @@ export interface Verdict {
 }
 
 export function classify(c: Case, p: ProcessOutcome): Verdict {
-  if (p.timedOut) return { cls: 'hang', detail: `no answer within ${c.timeoutMs ?? 30_000} ms` };
+  if (p.timedOut) return { cls: 'hang', detail: 'no answer within the time limit' };
   if (p.overMemory) return { cls: 'crash', detail: `resident memory ${p.peakRssMB} MB over the ${c.memoryMB ?? 1024} MB limit` };
   const r = p.report;
   if (!r) return { cls: 'crash', detail: `exit ${p.exitCode ?? p.signal} without a report: ${p.stderr.trim().split('\n').slice(-4).join(' | ')}` };

@@ -53,7 +53,7 @@ test('bad-input corpus: every case in its own process, classified', async (t) =>
   const started = Date.now();
   const outcomes = await runPool(loaded, workers, (l) => runCase(l.file, l.case));
   const seconds = (Date.now() - started) / 1000;
-  const rows = loaded.map((l, i) => ({ key: l.case.entry, id: l.fullId, verdict: classify(l.case, outcomes[i]), peakRssMB: outcomes[i].peakRssMB, ms: outcomes[i].report?.ms }));
+  const rows = loaded.map((l, i) => ({ key: l.case.entry, id: l.fullId, verdict: classify(l.case, outcomes[i]), peakRssMB: outcomes[i].peakRssMB, ms: outcomes[i].report?.ms, cpuMs: outcomes[i].report?.cpuMs }));
 
   for (const r of rows) {
     const expected = 'error' in loaded.find((l) => l.fullId === r.id)!.case.expect ? 'clear' : 'correct';
@@ -66,8 +66,9 @@ test('bad-input corpus: every case in its own process, classified', async (t) =>
   const counts = Object.fromEntries(CLASSES.map((c) => [c, rows.filter((r) => r.verdict.cls === c).length])) as Record<OutcomeClass, number>;
   const errorCases = loaded.filter((l) => 'error' in l.case.expect).length;
   const peak = Math.max(...rows.map((r) => r.peakRssMB));
+  const cpu = outcomes.reduce((s, o) => s + (o.report?.cpuMs ?? 0), 0) / 1000;
   const report = [
-    `corpus: ${rows.length} cases (${errorCases} bad inputs, ${rows.length - errorCases} fine inputs) in ${seconds.toFixed(1)} s on ${workers} workers; peak resident memory of a case ${peak} MB`,
+    `corpus: ${rows.length} cases (${errorCases} bad inputs, ${rows.length - errorCases} fine inputs) in ${seconds.toFixed(1)} s on ${workers} workers (${cpu.toFixed(0)} s of CPU: about ${(cpu / 2).toFixed(0)} s on 2 idle cores); peak resident memory of a case ${peak} MB`,
     ...CLASSES.map((c) => `  ${String(counts[c]).padStart(4)}  ${CLASS_LABELS[c]}`),
     countTable(rows),
     ...rows.filter((r) => r.verdict.cls !== 'clear' && r.verdict.cls !== 'correct').map((r) => `  ${r.verdict.cls}: ${r.id}: ${r.verdict.detail}`),

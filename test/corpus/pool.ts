@@ -9,7 +9,9 @@ import { MARKER, type ChildReport } from './child';
 import type { ProcessOutcome } from './classify';
 
 const CHILD = path.join(__dirname, 'child.js');
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Wall-clock limit of a case; CORPUS_TIMEOUT_SCALE multiplies every limit (e.g. 3 on a machine shared with other jobs). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+const TIMEOUT_SCALE = Number(process.env.CORPUS_TIMEOUT_SCALE ?? 1);
 export const DEFAULT_MEMORY_MB = 1024;
 
 /** Resident memory of a process in MB, or 0 once it is gone. */
@@ -23,7 +25,7 @@ function rssMB(pid: number): number {
 }
 
 export function runCase(modulePath: string, c: Case): Promise<ProcessOutcome> {
-  const timeoutMs = c.timeoutMs ?? DEFAULT_TIMEOUT_MS, memoryMB = c.memoryMB ?? DEFAULT_MEMORY_MB;
+  const timeoutMs = (c.timeoutMs ?? DEFAULT_TIMEOUT_MS) * TIMEOUT_SCALE, memoryMB = c.memoryMB ?? DEFAULT_MEMORY_MB;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [`--max-old-space-size=${memoryMB}`, CHILD, modulePath, caseKey(c)], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
