@@ -28,11 +28,13 @@ export function checkOptionKeys(fn: string, options: object | undefined, known: 
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      const close = closestName(key, known);
+      const close = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.startsWith(key) || key.startsWith(k));
+      const near = close ? undefined : closestName(key, known);
       throw new ScalingLabError(
         'unknown-option',
         `${fn}: unknown option '${key}'.`,
-        close ? `did you mean '${close}'? Known options: ${known.join(', ')}.` : `known options are: ${known.join(', ')}.`,
+        close ? `did you mean '${close}'? Known options: ${known.join(', ')}.`
+          : `known options are: ${known.join(', ')}${near ? ` (did you mean '${near}'?)` : ''}.`,
       );
     }
   }

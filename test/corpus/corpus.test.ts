@@ -37,10 +37,10 @@ function loadCases(): Loaded[] {
 
 function countTable(rows: Array<{ key: string; verdict: Verdict }>): string {
   const keys = [...new Set(rows.map((r) => r.key))].sort();
-  const head = ['entry point'.padEnd(22), ...CLASSES.map((c) => c.padStart(10)), 'total'.padStart(7)].join('');
+  const head = ['entry point'.padEnd(30), ...CLASSES.map((c) => c.padStart(11)), 'total'.padStart(7)].join('');
   const lines = keys.map((k) => {
     const mine = rows.filter((r) => r.key === k);
-    return [k.padEnd(22), ...CLASSES.map((c) => String(mine.filter((r) => r.verdict.cls === c).length || '.').padStart(10)), String(mine.length).padStart(7)].join('');
+    return [k.padEnd(30), ...CLASSES.map((c) => String(mine.filter((r) => r.verdict.cls === c).length || '.').padStart(11)), String(mine.length).padStart(7)].join('');
   });
   return [head, ...lines].join('\n');
 }

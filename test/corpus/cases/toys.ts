@@ -4,6 +4,9 @@ import { abortedSignal, bad, good, must, type Case } from '../case';
 
 const R = 'runToy';
 const slow = { timeoutMs: 120_000 };
+/** A toy result whose exponent is not measured (NaN) with the note that says how to fix it. */
+const notMeasured = (r: { exponent: { value: number }; notes: string[] }) =>
+  must(Number.isNaN(r.exponent.value) && r.notes.some((n) => /only 1 logged points fall in tau in \[2, 40\]: run more steps or a larger lr/.test(n)), `NaN exponent with the note, got ${r.exponent.value}`);
 
 export const cases: Case[] = [
   bad(R, 'unknown-toy', () => runToy('softmax-tme' as never), 'unknown-toy', /softmax-time/),
@@ -26,6 +29,9 @@ export const cases: Case[] = [
   bad(`${R}(softmax-time)`, 'max-memory-negative', () => runToy('softmax-time', { maxMemoryMB: -1 }), 'bad-option', /maxMemoryMB/),
   good(`${R}(softmax-time)`, 'tiny-run', () => runToy('softmax-time', { steps: 40, logEvery: 2, fitRange: [2, 40], vocab: 32, dim: 8, batch: 64 }),
     (r) => must(Number.isFinite(r.exponent.value) && r.curves.shape[0] > 5, `exponent ${r.exponent?.value}`), slow),
+  // Too few logged points in the fit range: the exponent is 'not measured' (NaN) and a note says how to fix it.
+  good(`${R}(softmax-time)`, 'too-few-points-in-fit-range', () => runToy('softmax-time', { lr: 0.05, steps: 40, logEvery: 2, fitRange: [2, 40], vocab: 32, dim: 8, batch: 64, seed: 1 }),
+    notMeasured, { ...slow, expect: { ok: notMeasured, allowNaN: "the toy's 'not measured' state: NaN exponent and a note naming the fix" } }),
   // superposition-width
   bad(`${R}(superposition-width)`, 'widths-empty', () => runToy('superposition-width', { widths: [] }), 'bad-option', /widths/),
   bad(`${R}(superposition-width)`, 'widths-negative', () => runToy('superposition-width', { widths: [10, -5] }), 'bad-option', /widths/),
@@ -57,6 +63,10 @@ export const cases: Case[] = [
   bad('loadRecordedRun', 'not-a-record', () => loadRecordedRun({ format: 'x' } as never), 'bad-input', /recorded/),
   bad('loadRecordedRun', 'truncated-record', () => loadRecordedRun({ format: RECORDED_FORMAT, toy: 'softmax-time' } as never), 'bad-input', /recorded|code|machine/),
   bad('loadRecordedRun', 'null', () => loadRecordedRun(null as never), 'bad-input', /recorded/),
+  good('loadRecordedRun', 'recorded-then-loaded', async () => loadRecordedRun(await recordToyRun('softmax-time', { steps: 40, logEvery: 2, fitRange: [2, 40], vocab: 32, dim: 8, batch: 64 }, 10)),
+    (r) => must(Number.isFinite(r.exponent.value) && /RECORDED run/.test(r.summary()), `exponent ${r.exponent?.value}`), slow),
+  good('sweepToy', 'tiny-sweep', () => sweepToy('softmax-time', { vary: { lr: [0.1, 0.15] }, steps: 40, logEvery: 2, fitRange: [2, 40], vocab: 32, dim: 8, batch: 64, workers: 1 }),
+    (s) => must(s.rows.length === 2 && s.rows.every((r: { exponent: { value: number } }) => Number.isFinite(r.exponent.value)), 'two rows with exponents'), slow),
   bad('recordToyRun', 'replay-steps-zero', () => recordToyRun('softmax-time', { steps: 10 }, 0), 'bad-option', /replaySteps/),
   bad('recordToyRun', 'unknown-toy', () => recordToyRun('sofmax-time' as never, { steps: 10 } as never, 5), 'unknown-toy', /softmax-time/),
   bad('recordToyRun', 'bad-toy-option', () => recordToyRun('softmax-time', { steps: -10 }, 5), 'bad-option', /steps/),
