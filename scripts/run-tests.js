@@ -4,14 +4,15 @@
 //   build/test/kernel   every notebook executed headless in the scalinglab kernel
 //   build/test/browser  Jupyter + headless Chromium: charts really render
 //   build/test/install  a fresh clone packed and installed into an empty project as the README says
-// `npm test -- unit` (or kernel, browser, install, or part of a file name) runs a subset.
+//   build/test/corpus   the bad-input corpus: every case in its own process, with time and memory limits
+// `npm test -- unit` (or kernel, browser, install, corpus, or part of a file name) runs a subset.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
-const LAYERS = ['unit', 'kernel', 'browser', 'install'];
+const LAYERS = ['unit', 'corpus', 'kernel', 'browser', 'install'];
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 
 function testFiles(dir) {

@@ -117,11 +117,11 @@ export function paramParts(s: ResolvedShape): Omit<ParamCount, 'kind' | 'shape' 
 
 /** Checks the shape and fills its defaults; every error names the field and the fix. */
 export function resolveShape(shape: ModelShape, fn: string): ResolvedShape {
-  if (!shape || typeof shape !== 'object') throw new ScalingLabError('bad-option', `${fn}: the shape must be an object like { width: 768, depth: 12, vocab: 50257 }.`);
+  if (!shape || typeof shape !== 'object') throw new ScalingLabError('bad-option', `${fn}: the shape must be an object like { width: 768, depth: 12, vocab: 50257 }.`, 'pass the model shape as an object; width and depth are required.');
   checkOptionKeys(`${fn} shape`, shape, SHAPE_KEYS);
   const whole = (name: keyof ModelShape, v: unknown, min: number): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new ScalingLabError('bad-option', `${fn}: shape.${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}.`);
+      throw new ScalingLabError('bad-option', `${fn}: shape.${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}.`, `e.g. ${name}: ${Math.max(min, 1) * 12}.`);
     }
     return v;
   };
@@ -147,26 +147,26 @@ export function resolveShape(shape: ModelShape, fn: string): ResolvedShape {
 
 function feedForwardSize(shape: ModelShape, width: number, gated: boolean, fn: string): number {
   const multiple = shape.ffnMultipleOf ?? 1;
-  if (!Number.isInteger(multiple) || multiple < 1) throw new ScalingLabError('bad-option', `${fn}: shape.ffnMultipleOf must be a whole number >= 1, got ${multiple}.`);
+  if (!Number.isInteger(multiple) || multiple < 1) throw new ScalingLabError('bad-option', `${fn}: shape.ffnMultipleOf must be a whole number >= 1, got ${multiple}.`, 'e.g. ffnMultipleOf: 256 (LLaMA rounds its feed-forward size up to a multiple of 256).');
   if (shape.ffnSize !== undefined) {
-    if (shape.ffnRatio !== undefined) throw new ScalingLabError('bad-option', `${fn}: give ffnSize or ffnRatio, not both.`);
-    if (!Number.isInteger(shape.ffnSize) || shape.ffnSize < 1) throw new ScalingLabError('bad-option', `${fn}: shape.ffnSize must be a whole number >= 1, got ${shape.ffnSize}.`);
+    if (shape.ffnRatio !== undefined) throw new ScalingLabError('bad-option', `${fn}: give ffnSize or ffnRatio, not both.`, 'ffnSize is the hidden size itself, ffnRatio the size over width (4 for GPT-2): keep one.');
+    if (!Number.isInteger(shape.ffnSize) || shape.ffnSize < 1) throw new ScalingLabError('bad-option', `${fn}: shape.ffnSize must be a whole number >= 1, got ${shape.ffnSize}.`, 'e.g. ffnSize: 3072.');
     return Math.ceil(shape.ffnSize / multiple) * multiple;
   }
   const ratio = shape.ffnRatio ?? (gated ? 8 / 3 : 4);
-  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new ScalingLabError('bad-option', `${fn}: shape.ffnRatio must be a positive number, got ${ratio}.`);
+  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new ScalingLabError('bad-option', `${fn}: shape.ffnRatio must be a positive number, got ${ratio}.`, 'e.g. ffnRatio: 4 (GPT-2) or 8 / 3 (gated).');
   // floor before rounding up, as LLaMA and OpenLM do: int(8 w / 3), then up to the multiple
   return Math.ceil(Math.max(1, Math.floor(ratio * width + 1e-9)) / multiple) * multiple;
 }
 
 function bool(name: string, v: unknown, fn: string): boolean {
   if (v === undefined) return false;
-  if (typeof v !== 'boolean') throw new ScalingLabError('bad-option', `${fn}: shape.${name} must be true or false, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'boolean') throw new ScalingLabError('bad-option', `${fn}: shape.${name} must be true or false, got ${JSON.stringify(v)}.`, `e.g. ${name}: true.`);
   return v;
 }
 
 function oneOf<T extends string>(name: string, v: unknown, allowed: T[], fn: string): T {
-  if (!allowed.includes(v as T)) throw new ScalingLabError('bad-option', `${fn}: shape.${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}.`);
+  if (!allowed.includes(v as T)) throw new ScalingLabError('bad-option', `${fn}: shape.${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}.`, `use one of ${allowed.map((a) => `'${a}'`).join(', ')}.`);
   return v as T;
 }
 

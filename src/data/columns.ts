@@ -12,6 +12,8 @@ import { describeValue } from '../errors';
  */
 export type DataInput = DataFrame | ReadonlyArray<Readonly<Record<string, unknown>>> | Readonly<Record<string, ArrayLike<number | string>>> | string;
 
+const EMPTY_HINT = 'pass at least one run, e.g. [{ width: 1024, depth: 24, tokens: 2e10, loss: 2.9 }] or { width: [1024], depth: [24], tokens: [2e10], loss: [2.9] }.';
+
 /**
  * Turns any accepted data input into plain columns: a danfo DataFrame, an array of records,
  * an object of columns, or a CSV path (read synchronously).
@@ -20,7 +22,7 @@ export function toColumns(data: DataInput, fn: string): Columns {
   if (typeof data === 'string') return readCSV(data);
   if (isDataFrame(data)) return dataFrameColumns(data);
   if (Array.isArray(data)) {
-    if (data.length === 0) throw new ScalingLabError('empty-data', `${fn}: the data has no rows.`);
+    if (data.length === 0) throw new ScalingLabError('empty-data', `${fn}: the data has no rows.`, EMPTY_HINT);
     const names: string[] = [];
     const seen = new Set<string>();
     data.forEach((row, i) => {
@@ -49,7 +51,7 @@ export function toColumns(data: DataInput, fn: string): Columns {
       len = arr.length;
       setOwn(out, k, arr);
     }
-    if (len <= 0) throw new ScalingLabError('empty-data', `${fn}: the data has no rows.`);
+    if (len <= 0) throw new ScalingLabError('empty-data', `${fn}: the data has no rows.`, EMPTY_HINT);
     return out;
   }
   throw new ScalingLabError('bad-data', `${fn}: cannot read data of type ${data === null ? 'null' : typeof data}.`,

@@ -9,10 +9,13 @@ import { setOwn } from '../util/own';
  * parse as numbers becomes numeric; its empty cells become NaN (validation names those rows later).
  */
 export function parseCSV(text: string, source = 'CSV'): Columns {
-  const rows = splitRows(text);
+  const rows = splitRows(text, source);
   while (rows.length && rows[rows.length - 1].length === 1 && rows[rows.length - 1][0] === '') rows.pop();
-  if (rows.length === 0) throw new ScalingLabError('empty-data', `${source}: the file is empty.`);
+  if (rows.length === 0) throw new ScalingLabError('empty-data', `${source}: the file is empty.`, 'put the column names on the first line and one run per line below, e.g. width,depth,tokens,loss then 512,8,2e9,3.21.');
   checkHeader(rows, text, source);
+  if (rows.length === 1) {
+    throw new ScalingLabError('empty-data', `${source}: only a header line (${text.split(/\r?\n/, 1)[0].slice(0, 80)}), no data rows.`, 'add one line per run below the header, e.g. 512,8,2e9,3.21.');
+  }
   const header = rows[0].map((h) => h.trim());
   const seen = new Set<string>();
   for (const h of header) {
@@ -67,7 +70,7 @@ function isNumeric(s: string): boolean {
   return t !== '' && Number.isFinite(Number(t)) || /^[+-]?(inf|infinity|nan)$/i.test(t);
 }
 
-function splitRows(text: string): string[][] {
+function splitRows(text: string, source: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -84,6 +87,9 @@ function splitRows(text: string): string[][] {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field); rows.push(row); row = []; field = '';
     } else field += ch;
+  }
+  if (quoted) {
+    throw new ScalingLabError('bad-csv', `${source}: a quoted field on line ${rows.length + 1} is never closed (no matching '"').`, 'close the quote, or double a quote inside a quoted field ("").');
   }
   if (field !== '' || row.length) { row.push(field); rows.push(row); }
   return rows;

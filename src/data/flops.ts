@@ -66,7 +66,7 @@ export function flopsPerToken(shape: ModelShape, options: FlopOptions = {}): Flo
     throw new ScalingLabError('bad-option', `${FN}: unknown convention ${JSON.stringify(convention)}.`, `conventions are: ${CONVENTIONS.join(', ')}.`);
   }
   if (options.embeddings !== undefined && convention !== 'chinchilla') {
-    throw new ScalingLabError('bad-option', `${FN}: embeddings applies to the 'chinchilla' convention only (the others fix what they count).`);
+    throw new ScalingLabError('bad-option', `${FN}: embeddings applies to the 'chinchilla' convention only (the others fix what they count).`, "drop embeddings, or use convention: 'chinchilla'.");
   }
   const s = resolveShape(shape, FN);
   if ((convention === 'porian' || convention === 'porian-attention') && s.vocab === 0) {

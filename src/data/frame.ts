@@ -7,7 +7,7 @@ export type { Columns, DataFrame } from './table';
 
 /** What scalinglab uses of the danfojs-node module (typed here, so no declaration of ours names danfo's). */
 interface DanfoModule {
-  DataFrame: new (data: Record<string, unknown[]>) => DataFrame;
+  DataFrame: new (data: Record<string, unknown[]> | unknown[][], options?: { columns: string[] }) => DataFrame;
 }
 
 /** The install command for danfo, with the overrides that keep it to the npm registry (README). */
@@ -42,7 +42,12 @@ function loadDanfo(): DanfoModule | null {
  */
 export function toDataFrame<T extends DataFrame = DataFrame>(columns: Columns): T {
   const dfd = loadDanfo();
-  return (dfd ? new dfd.DataFrame(columns as Record<string, unknown[]>) : new ColumnTable(columns)) as T;
+  if (!dfd) return new ColumnTable(columns) as unknown as T;
+  // danfo refuses an object whose keys shadow Object.prototype ('constructor', '__proto__'): give it rows.
+  const names = Object.keys(columns);
+  if (!names.some((n) => n in Object.prototype)) return new dfd.DataFrame(columns as Record<string, unknown[]>) as T;
+  const n = names.length ? columns[names[0]].length : 0;
+  return new dfd.DataFrame(Array.from({ length: n }, (_r, i) => names.map((k) => columns[k][i])), { columns: names }) as T;
 }
 
 /** True for a danfo DataFrame or a ColumnTable (checked by shape, so a second danfo copy also counts). */

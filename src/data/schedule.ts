@@ -133,26 +133,26 @@ function rateAt(s: ResolvedSchedule, step: number): number {
 /** Fills the defaults and checks every field, naming the one that is wrong. */
 export function resolveSchedule(schedule: Schedule, fn: string): ResolvedSchedule {
   if (!schedule || typeof schedule !== 'object') {
-    throw new ScalingLabError('bad-option', `${fn}: the schedule must be an object like { kind: 'cosine', total: 10000, warmup: 0.01 } or a kind name.`);
+    throw new ScalingLabError('bad-option', `${fn}: the schedule must be an object like { kind: 'cosine', total: 10000, warmup: 0.01 } or a kind name.`, "e.g. dynamicTime({ kind: 'cosine', total: 10000 }, [1000, 5000]) or dynamicTime('constant', [100]).");
   }
   checkOptionKeys(`${fn} schedule`, schedule, KEYS);
   const { kind } = schedule;
-  if (!KINDS.includes(kind)) throw new ScalingLabError('bad-option', `${fn}: schedule kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}.`);
+  if (!KINDS.includes(kind)) throw new ScalingLabError('bad-option', `${fn}: schedule kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}.`, `use one of ${KINDS.map((k) => `'${k}'`).join(', ')}.`);
   const peak = schedule.peak ?? 1;
-  if (!(peak > 0) || !Number.isFinite(peak)) throw new ScalingLabError('bad-option', `${fn}: schedule.peak must be a positive number, got ${peak}.`);
+  if (!(peak > 0) || !Number.isFinite(peak)) throw new ScalingLabError('bad-option', `${fn}: schedule.peak must be a positive number, got ${peak}.`, 'the peak learning rate, e.g. peak: 3e-4 (default 1: tau in peak-rate steps).');
   const total = schedule.total ?? null;
   if (total === null && kind !== 'constant') {
     throw new ScalingLabError('missing-option', `${fn}: a '${kind}' schedule needs total (the number of steps it runs for).`, `e.g. { kind: '${kind}', total: 10000 }.`);
   }
-  if (total !== null && !(Number.isInteger(total) && total >= 1)) throw new ScalingLabError('bad-option', `${fn}: schedule.total must be a positive whole number of steps, got ${total}.`);
+  if (total !== null && !(Number.isInteger(total) && total >= 1)) throw new ScalingLabError('bad-option', `${fn}: schedule.total must be a positive whole number of steps, got ${total}.`, 'e.g. total: 10000.');
   const warmup = stepsOf(schedule.warmup ?? 0, total, 'warmup', fn);
   const final = schedule.final ?? 0;
   if (!(final >= 0 && final <= 1)) throw new ScalingLabError('bad-option', `${fn}: schedule.final is a fraction of peak in [0, 1], got ${final}.`, 'e.g. final: 0.1 to decay to a tenth of the peak (Pythia).');
   if (kind !== 'wsd' && (schedule.decay !== undefined || schedule.decayShape !== undefined)) {
-    throw new ScalingLabError('bad-option', `${fn}: decay and decayShape belong to 'wsd' schedules, not '${kind}'.`);
+    throw new ScalingLabError('bad-option', `${fn}: decay and decayShape belong to 'wsd' schedules, not '${kind}'.`, "use kind: 'wsd' for warm-up, stable and decay phases, or drop decay and decayShape.");
   }
   const decayShape = schedule.decayShape ?? 'linear';
-  if (!['linear', 'cosine', 'sqrt'].includes(decayShape)) throw new ScalingLabError('bad-option', `${fn}: schedule.decayShape must be 'linear', 'cosine' or 'sqrt', got ${JSON.stringify(decayShape)}.`);
+  if (!['linear', 'cosine', 'sqrt'].includes(decayShape)) throw new ScalingLabError('bad-option', `${fn}: schedule.decayShape must be 'linear', 'cosine' or 'sqrt', got ${JSON.stringify(decayShape)}.`, "e.g. decayShape: 'linear'.");
   const decay = kind === 'constant' ? 0 : kind === 'wsd' ? stepsOf(schedule.decay ?? 0.2, total, 'decay', fn) : (total as number) - warmup;
   if (total !== null && warmup + (kind === 'wsd' ? decay : 0) > total) {
     throw new ScalingLabError('bad-option', `${fn}: warm-up (${warmup} steps)${kind === 'wsd' ? ` and decay (${decay} steps)` : ''} do not fit in total = ${total} steps.`, 'shorten them or raise total.');
@@ -165,14 +165,17 @@ export function resolveSchedule(schedule: Schedule, fn: string): ResolvedSchedul
 
 /** A step count, or a fraction in (0, 1) of total. */
 function stepsOf(v: number, total: number | null, name: string, fn: string): number {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new ScalingLabError('bad-option', `${fn}: schedule.${name} must be a number of steps (or a fraction of total in (0, 1)), got ${v}.`);
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new ScalingLabError('bad-option', `${fn}: schedule.${name} must be a number of steps (or a fraction of total in (0, 1)), got ${v}.`, `e.g. ${name}: 0.01 (a fraction of total) or ${name}: 100 (steps).`);
   if (v > 0 && v < 1) {
     if (total === null) throw new ScalingLabError('bad-option', `${fn}: schedule.${name} = ${v} is a fraction of total, but the schedule has no total.`, `give total, or ${name} in steps.`);
     return Math.round(v * total);
   }
-  if (!Number.isInteger(v)) throw new ScalingLabError('bad-option', `${fn}: schedule.${name} must be a whole number of steps or a fraction in (0, 1), got ${v}.`);
+  if (!Number.isInteger(v)) throw new ScalingLabError('bad-option', `${fn}: schedule.${name} must be a whole number of steps or a fraction in (0, 1), got ${v}.`, `e.g. ${name}: 0.01 (a fraction of total) or ${name}: 100 (steps).`);
   return v;
 }
+
+/** The largest step dynamicTime sums up to (about a second of work). */
+const MAX_STEPS = 1e8;
 
 function readSteps(s: ResolvedSchedule, steps: number | ArrayLike<number> | undefined): number[] {
   if (steps === undefined) {
@@ -180,15 +183,20 @@ function readSteps(s: ResolvedSchedule, steps: number | ArrayLike<number> | unde
     return [s.total];
   }
   const list = typeof steps === 'number' ? [steps] : Array.from(steps);
-  if (list.length === 0) throw new ScalingLabError('empty-data', `${FN}: no steps given.`);
+  if (list.length === 0) throw new ScalingLabError('empty-data', `${FN}: no steps given.`, 'give the steps (updates done) to evaluate tau at, e.g. [100, 1000, 10000].');
   list.forEach((t, i) => checkStep(s, t, FN, i, true));
+  const last = Math.max(...list);
+  if (last > MAX_STEPS) {
+    throw new ScalingLabError('bad-value', `${FN}: step ${last} is more than ${MAX_STEPS.toExponential()} updates; tau is summed update by update, which would take minutes.`,
+      'count steps in larger units (e.g. thousands of updates, with total and warmup in the same unit and peak scaled by the unit).');
+  }
   return list;
 }
 
 function checkStep(s: ResolvedSchedule, t: number, fn: string, index?: number, zeroOk = false): void {
   const where = index === undefined ? '' : ` (steps[${index}])`;
   if (typeof t !== 'number' || !Number.isInteger(t) || t < (zeroOk ? 0 : 1)) {
-    throw new ScalingLabError('bad-value', `${fn}: step${where} must be a whole number >= ${zeroOk ? 0 : 1} (updates done), got ${t}.`);
+    throw new ScalingLabError('bad-value', `${fn}: step${where} must be a whole number >= ${zeroOk ? 0 : 1} (updates done), got ${t}.`, 'steps count updates done: whole numbers, e.g. [0, 100, 1000].');
   }
   if (s.total !== null && t > s.total) {
     throw new ScalingLabError('bad-value', `${fn}: step ${t}${where} is past the end of the schedule (total = ${s.total}).`, 'raise total to the length of the run, or drop the later steps.');

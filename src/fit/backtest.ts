@@ -52,7 +52,7 @@ const KEYS = ['trainBelow', 'leaveOut', 'sizes', 'flops', 'params', 'level', 'se
  */
 export function backtest(data: DataInput, fitOptions: BacktestFit = {}, options: BacktestOptions = {}): BacktestResult {
   checkOptionKeys(FN, options, KEYS);
-  if (fitOptions === null || typeof fitOptions !== 'object') throw new ScalingLabError('bad-option', `${FN}: fitOptions must be fitUniversal's or fitLaw's options (with law: '...'), got ${typeof fitOptions}.`);
+  if (fitOptions === null || typeof fitOptions !== 'object') throw new ScalingLabError('bad-option', `${FN}: fitOptions must be fitUniversal's or fitLaw's options (with law: '...'), got ${typeof fitOptions}.`, "pass {} for fitUniversal's defaults, or e.g. { law: 'chinchilla' } for fitLaw.");
   const columns = toColumns(data, FN);
   const { train, test, rule } = splitRuns(columns, options);
   const fit = fitOn(columns, train, fitOptions);
@@ -83,7 +83,7 @@ function splitRuns(columns: Columns, options: BacktestOptions): { train: number[
     held = new Set(all.filter((i) => values[i] >= trainBelow));
     rule = `fit on runs with ${label} < ${fmt(trainBelow)}, predict the ${held.size} runs at or above it`;
   } else {
-    if (leaveOut !== 'largest') throw new ScalingLabError('bad-option', `${FN}: leaveOut must be 'largest', got ${JSON.stringify(leaveOut)}.`);
+    if (leaveOut !== 'largest') throw new ScalingLabError('bad-option', `${FN}: leaveOut must be 'largest', got ${JSON.stringify(leaveOut)}.`, "use leaveOut: 'largest' (with sizes), or trainBelow: <FLOPs>.");
     const k = options.sizes ?? 1;
     if (!Number.isInteger(k) || k < 1) throw new ScalingLabError('bad-option', `${FN}: sizes must be a whole number >= 1, got ${k}.`);
     const { values, label } = sizeOf(columns, options);

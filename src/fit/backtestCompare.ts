@@ -77,7 +77,7 @@ export function compareBacktests(results: Record<string, BacktestResult>, option
   checkOptionKeys(FN, options, KEYS);
   const names = Object.keys(results ?? {});
   if (names.length < 2 || names.some((k) => results[k]?.kind !== 'backtest')) {
-    throw new ScalingLabError('bad-input', `${FN}: give an object of two or more backtest results, e.g. { fixed: backtest(...), free: backtest(...) }.`);
+    throw new ScalingLabError('bad-input', `${FN}: give an object of two or more backtest results, e.g. { fixed: backtest(...), free: backtest(...) }.`, 'backtest each law on the same data and split, then compare them by name.');
   }
   const reference = options.reference ?? names[0];
   if (!names.includes(reference)) throw new ScalingLabError('bad-option', `${FN}: reference '${reference}' is not one of ${names.join(', ')}.`, 'name one of the backtests given.');

@@ -1,4 +1,4 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
 import type { Columns } from '../data/frame';
 import { numRows } from '../data/columns';
 import { setOwn } from '../util/own';
@@ -30,17 +30,18 @@ export function applyExclusions(columns: Columns, spec: ExcludeSpec | undefined,
   const reasons: string[] = [];
   if (spec === undefined || spec === null) return { excluded, reasons };
   const rowsOf = (idx: unknown, label: string) => {
-    if (!Array.isArray(idx)) throw new ScalingLabError('bad-option', `${fn}: ${label} must be an array of row indices.`);
+    if (!Array.isArray(idx)) throw new ScalingLabError('bad-option', `${fn}: ${label} must be an array of row indices, got ${describeValue(idx)}.`, 'e.g. [0, 5, 12] (0-based rows in the order of the data).');
     for (const r of idx) {
       if (!Number.isInteger(r) || r < 0 || r >= n) {
-        throw new ScalingLabError('bad-option', `${fn}: ${label} contains ${r}, which is not a row index (the data has rows 0..${n - 1}).`);
+        throw new ScalingLabError('bad-option', `${fn}: ${label} contains ${describeValue(r)}, which is not a row index (the data has rows 0..${n - 1}).`,
+          'give 0-based row numbers in the order of the data, or a predicate (row, i) => boolean.');
       }
       excluded.add(r);
     }
     if (idx.length) reasons.push(`${idx.length} row${idx.length > 1 ? 's' : ''} by index`);
   };
   const byPredicate = (pred: unknown) => {
-    if (typeof pred !== 'function') throw new ScalingLabError('bad-option', `${fn}: exclude.where must be a function (row, index) => boolean.`);
+    if (typeof pred !== 'function') throw new ScalingLabError('bad-option', `${fn}: exclude.where must be a function (row, index) => boolean, got ${describeValue(pred)}.`, 'e.g. where: (row) => row.tokens < 1e9.');
     const names = Object.keys(columns);
     let k = 0;
     for (let i = 0; i < n; i++) {
@@ -61,7 +62,7 @@ export function applyExclusions(columns: Columns, spec: ExcludeSpec | undefined,
     if (spec.highestLoss !== undefined) {
       const k = spec.highestLoss;
       if (!Number.isInteger(k) || k < 0 || k >= n) {
-        throw new ScalingLabError('bad-option', `${fn}: exclude.highestLoss must be an integer from 0 to ${n - 1}, got ${k}.`);
+        throw new ScalingLabError('bad-option', `${fn}: exclude.highestLoss must be an integer from 0 to ${n - 1}, got ${describeValue(k)}.`, `it is how many of the ${n} runs with the highest loss to leave out; at least one run must stay.`);
       }
       return { excluded, reasons, highestLoss: k };
     }

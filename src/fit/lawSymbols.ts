@@ -1,8 +1,8 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, closestName } from '../errors';
 import { findColumn, requireColumn, ROLE_ALIASES } from '../data/columns';
 import type { Columns } from '../data/frame';
 import type { Role } from '../data/roles';
-import { SYMBOL_ROLES, type BuiltinLaw } from '../laws/builtin';
+import { LAWS, SYMBOL_ROLES, type BuiltinLaw } from '../laws/builtin';
 import type { ParsedLaw } from '../laws/expression';
 import { ownValue } from '../util/own';
 import { prepareDesign, type Design } from './design';
@@ -27,10 +27,16 @@ export interface LawVariable { name: string; column: string; role: Role }
 export function assignSymbols(fn: string, parsed: ParsedLaw, builtin: BuiltinLaw | null, columns: Columns, lossColumn: string, options: SymbolOptions): { variables: LawVariable[]; params: string[] } {
   const { variables, params } = splitSymbols(fn, parsed, builtin, columns, lossColumn, options);
   if (variables.length === 0) {
+    // A single word is most likely a misspelt built-in name.
+    const named = /^\s*[A-Za-z_]\w*\s*$/.test(parsed.text) ? closestName(parsed.text.trim(), Object.keys(LAWS)) : undefined;
     throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' uses no data variable (symbols: ${parsed.symbols.join(', ')}; columns: ${Object.keys(columns).join(', ')}).`,
-      'use column names or N (params), D (tokens), m (width), l (depth), C (flops) in the law, or map symbols with { variables: { ... } }.');
+      named ? `did you mean the built-in law '${named}'? Built-in laws: ${Object.keys(LAWS).join(', ')}.`
+        : 'use column names or N (params), D (tokens), m (width), l (depth), C (flops) in the law, or map symbols with { variables: { ... } }.');
   }
-  if (params.length === 0) throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' has no parameters to fit.`);
+  if (params.length === 0) {
+    throw new ScalingLabError('bad-expression', `${fn}: the law '${parsed.text}' has no parameters to fit.`,
+      'name the unknowns as symbols that are not columns, e.g. E + A / N^alpha (E, A, alpha are fitted).');
+  }
   return { variables, params };
 }
 

@@ -87,10 +87,10 @@ export function fitPowerLaw(data: DataInput, options: PowerLawOptions): PowerLaw
   const { lx, ly, w } = series;
   const n = lx.length;
   if (n < 3) {
-    throw new ScalingLabError('too-few-points', `${FN}: ${n} usable rows (${series.dropped.length} had missing values${options.where ? `, ${series.rows - series.selected} not selected by where` : ''}); an exponent with an error bar needs at least 3.`);
+    throw new ScalingLabError('too-few-points', `${FN}: ${n} usable rows (${series.dropped.length} had missing values${options.where ? `, ${series.rows - series.selected} not selected by where` : ''}); an exponent with an error bar needs at least 3.`, 'give at least 3 rows with positive x and y (and weights), or widen where.');
   }
   const line = weightedLine(lx, ly, w);
-  if (!line) throw new ScalingLabError('bad-data', `${FN}: every usable ${options.x} is the same; the exponent is not determined.`);
+  if (!line) throw new ScalingLabError('bad-data', `${FN}: every usable ${options.x} is the same; the exponent is not determined.`, `a power law in ${options.x} needs rows at two or more values of ${options.x}.`);
   const red = line.chi2 / (n - 2);
   const absolute = options.absoluteSigma === true && (options.logStd !== undefined || options.weights !== undefined);
   const v = line.variances(absolute ? 1 : red);

@@ -1,4 +1,4 @@
-import { ScalingLabError, describeValue } from '../errors';
+import { ScalingLabError, checkOptionKeys, describeValue } from '../errors';
 import { evaluateNode, parseLaw } from '../laws/expression';
 import { hasOwn } from '../util/own';
 import type { LawFunction } from './lawFunction';
@@ -32,6 +32,7 @@ const REQUIRED: Array<[string, 'string' | 'number' | 'boolean' | 'object']> = [
  * passed again: fitFromJSON(text, { law: myLaw }).
  */
 export function fitFromJSON(json: string | object, options: FitFromJSONOptions = {}): FitResult {
+  checkOptionKeys('fitFromJSON', options, ['law']);
   const o = parse(json);
   const law = lawEvaluator(o, options);
   const { format, version, kind, paramNames, ...fields } = o as Record<string, unknown>;

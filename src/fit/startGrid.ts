@@ -1,4 +1,4 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
 import { hasOwn } from '../util/own';
 import type { ResolvedParams } from './params';
 import { thetaOf } from './params';
@@ -88,7 +88,8 @@ export function buildStarts(spec: StartSpec, rp: ResolvedParams, kinds: Paramete
     });
     natural = spec;
   } else {
-    throw new ScalingLabError('bad-option', `${fn}: starts must be 'hoffmann', 'auto' or an array of { parameter: value } records.`);
+    throw new ScalingLabError('bad-option', `${fn}: starts must be 'hoffmann', 'auto' or an array of { parameter: value } records, got ${describeValue(spec)}.`,
+      "leave it out (or 'auto') for the default starts, 'hoffmann' for Hoffmann et al.'s grid, or e.g. [{ alpha: 0.3, beta: 0.3 }].");
   }
   return natural.map((s) => Float64Array.from(rp.free, (k, j) => clamp(thetaOf(rp, j, s[k], fn), rp.lower[j], rp.upper[j])));
 }

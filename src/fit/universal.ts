@@ -234,7 +234,8 @@ function resolveExponents(spec: UniversalOptions['exponents'], terms: UniversalT
   if (spec === undefined || spec === 'fixed') return out;
   if (spec === 'free') { for (const t of terms) out[t] = 'free'; return out; }
   if (typeof spec !== 'object' || spec === null) {
-    throw new ScalingLabError('bad-option', `${FN}: exponents must be 'fixed', 'free' or an object like { depth: 'free' }, got ${JSON.stringify(spec)}.`);
+    throw new ScalingLabError('bad-option', `${FN}: exponents must be 'fixed', 'free' or an object like { depth: 'free' }, got ${JSON.stringify(spec)}.`,
+      "leave it out (or 'fixed') for the universal exponents, 'free' to fit all of them, or e.g. { depth: 'free' } to free one.");
   }
   for (const [k, v] of Object.entries(spec)) {
     if (!TERMS.includes(k as UniversalTerm)) throw new ScalingLabError('unknown-option', `${FN}: unknown exponent '${k}'.`, `exponents are: ${TERMS.join(', ')}.`);

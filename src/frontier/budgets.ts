@@ -6,6 +6,9 @@ export type Budgets = number | number[] | { from: number; to: number; count: num
 /** Default when no budgets are given: 1e18 to 1e26 FLOPs, 33 log-spaced points (4 per decade). */
 export const DEFAULT_BUDGETS = { from: 1e18, to: 1e26, count: 33 } as const;
 
+/** Most budgets a range may ask for. */
+const MAX_BUDGETS = 10_000;
+
 /** Turns any budget form into a sorted, de-duplicated list of positive FLOP counts. */
 export function resolveBudgets(budgets: Budgets | undefined, fn: string): number[] {
   const spec = budgets === undefined ? DEFAULT_BUDGETS : budgets;
@@ -25,6 +28,9 @@ export function resolveBudgets(budgets: Budgets | undefined, fn: string): number
         throw new ScalingLabError('bad-budget', `${fn}: budgets.${name} must be a positive number of FLOPs, got ${String(v)}.`, 'e.g. budgets: { from: 1e18, to: 1e26, count: 50 }.');
       }
     }
+    if (count > MAX_BUDGETS) {
+      throw new ScalingLabError('bad-budget', `${fn}: budgets.count is ${count}, more than ${MAX_BUDGETS} budgets (each is solved, and bootstrapped).`, 'a few per decade draw a smooth frontier, e.g. { from: 1e18, to: 1e26, count: 33 }.');
+    }
     if (!Number.isInteger(count) || count < 1) {
       throw new ScalingLabError('bad-budget', `${fn}: budgets.count must be a positive integer, got ${String(count)}.`, 'e.g. budgets: { from: 1e18, to: 1e26, count: 50 }.');
     }
@@ -38,7 +44,7 @@ export function resolveBudgets(budgets: Budgets | undefined, fn: string): number
     list[0] = from;
     list[count - 1] = to;
   } else {
-    throw new ScalingLabError('bad-budget', `${fn}: budgets must be a number, an array of numbers or { from, to, count }, got ${typeof spec}.`);
+    throw new ScalingLabError('bad-budget', `${fn}: budgets must be a number, an array of numbers or { from, to, count }, got ${typeof spec}.`, 'e.g. budgets: [1e20, 1e22] or { from: 1e18, to: 1e26, count: 33 }.');
   }
   if (list.length === 0) {
     throw new ScalingLabError('bad-budget', `${fn}: budgets is empty.`, 'give at least one FLOP count, e.g. budgets: [1e20, 1e22].');

@@ -96,7 +96,7 @@ export function compareFrontiers(fits: Record<string, FitResult>, options: Front
   checkOptionKeys(FN, options, KEYS);
   const names = Object.keys(fits ?? {});
   if (names.length < 2 || names.some((k) => fits[k]?.kind !== 'fit')) {
-    throw new ScalingLabError('bad-input', `${FN}: give an object of two or more fits, e.g. { fixed: fitUniversal(runs), chinchilla: fitLaw(runs, 'chinchilla') }.`);
+    throw new ScalingLabError('bad-input', `${FN}: give an object of two or more fits, e.g. { fixed: fitUniversal(runs), chinchilla: fitLaw(runs, 'chinchilla') }.`, 'fit each law to the same runs, then compare them by name.');
   }
   const reference = options.reference ?? names[0];
   if (!names.includes(reference)) throw new ScalingLabError('bad-option', `${FN}: reference '${reference}' is not one of ${names.join(', ')}.`, 'name one of the fits given.');

@@ -1,5 +1,5 @@
 import { attachDisplay } from '../display-hook';
-import { ScalingLabError, checkOptionKeys } from '../errors';
+import { ScalingLabError, checkOptionKeys, describeValue } from '../errors';
 import { toDataFrame } from '../data/frame';
 import type { FitResult } from '../fit/types';
 import { fmt } from '../util/format';
@@ -56,7 +56,7 @@ function resolveOptions(options: FrontierOptions): { k: number; f: number; level
       throw new ScalingLabError('bad-option', `frontier: ${name} must be a positive number, got ${String(v)}.`, name === 'paramsPerShape' ? 'k in N = k m^2 l; 12 for a standard Transformer block.' : 'f in C = f N D; 6 for forward plus backward passes.');
     }
   }
-  if (method !== 'auto' && method !== 'numeric') throw new ScalingLabError('bad-option', `frontier: method must be 'auto' or 'numeric', got ${String(method)}.`);
+  if (method !== 'auto' && method !== 'numeric') throw new ScalingLabError('bad-option', `frontier: method must be 'auto' or 'numeric', got ${String(method)}.`, "leave it out ('auto': closed forms where they exist) or use 'numeric'.");
   if (!(level > 0 && level < 1)) throw new ScalingLabError('bad-option', `frontier: level must be in (0, 1), got ${String(level)}.`, 'e.g. level: 0.95.');
   return { k, f, level, method };
 }
@@ -72,7 +72,7 @@ function resolveOptions(options: FrontierOptions): { k: number; f: number; level
 export function frontier(source: FitResult | LawSpec, options: FrontierOptions = {}): FrontierResult {
   const { k, f, level, method } = resolveOptions(options);
   if (!source || typeof source !== 'object') {
-    throw new ScalingLabError('bad-law', 'frontier: the first argument must be a fit (fitUniversal, fitLaw) or { law, params }.');
+    throw new ScalingLabError('bad-law', `frontier: the first argument must be a fit (fitUniversal, fitLaw) or { law, params }, got ${describeValue(source)}.`, "e.g. frontier(fitUniversal(runs)) or frontier({ law: 'chinchilla', params: { E: 1.69, A: 406.4, alpha: 0.34, B: 410.7, beta: 0.28 } }).");
   }
   const budgets = resolveBudgets(options.budgets, 'frontier');
   const held = options.hold && typeof options.hold === 'object' ? Object.keys(options.hold) : [];
@@ -97,7 +97,11 @@ export function frontier(source: FitResult | LawSpec, options: FrontierOptions =
   if (solved.constantTokensPerParam === undefined) notes.push(`tokensPerParam is given at the first budget, ${fmt(budgets[0])} FLOPs (${why('unequal size and data exponents: it varies with C')}).`);
   if (solved.aspectRatio === undefined && aspectRatio !== undefined) notes.push(`aspectRatio is given at the first budget, ${fmt(budgets[0])} FLOPs (${why('unequal width and depth exponents: it varies with N')}).`);
 
-  const boot = options.bands !== false && law.samples && Object.keys(law.samples).length > 0
+  const hasDraws = !!law.samples && Object.keys(law.samples).length > 0;
+  if (options.bands === true && !hasDraws) {
+    throw new ScalingLabError('bad-option', 'frontier: bands: true, but the fit has no bootstrap draws to draw bands from.', 'fit with bootstrap: 200 (or more), or leave bands out.');
+  }
+  const boot = options.bands !== false && law.samples && hasDraws
     ? bootstrapFrontier({ params: law.params, samples: law.samples, solver, budgets, rows, hint, withAspect: aspectRatio !== undefined, level }, notes)
     : { used: 0 };
   return frontierResult({ form, law: law.expression, lawLabel: law.label, rows, ...boot, aspectRatio, tokensPerParam, k, f, notes, closedFormRejected: fallback ?? undefined }, solved);

@@ -98,7 +98,7 @@ export function isoflops(data: DataInput, options: IsoflopOptions = {}): Isoflop
 function checkSettings(options: IsoflopOptions) {
   const inf = inferenceSettings(FN, options);
   const method = options.method ?? 'parabola';
-  if (method !== 'parabola' && method !== 'akima') throw new ScalingLabError('bad-option', `${FN}: method must be 'parabola' or 'akima', got ${JSON.stringify(method)}.`);
+  if (method !== 'parabola' && method !== 'akima') throw new ScalingLabError('bad-option', `${FN}: method must be 'parabola' or 'akima', got ${JSON.stringify(method)}.`, "'parabola' (Hoffmann et al.'s approach 2, the default) or 'akima' (Porian et al.'s interpolation).");
   const noise = options.noise ?? 'residual';
   if (noise !== 'residual' && !(typeof noise === 'number' && noise >= 0 && Number.isFinite(noise))) {
     throw new ScalingLabError('bad-option', `${FN}: noise must be a non-negative loss standard deviation or 'residual', got ${JSON.stringify(noise)}.`, 'Porian et al. used 0.002 (RefinedWeb) and 0.01 (OpenWebText2).');
@@ -136,7 +136,7 @@ function readPoints(columns: Columns, rows: number[], options: IsoflopOptions): 
 /** Points per budget: exact compute values, or the nearest of the given budgets within the tolerance. */
 function groupBudgets(p: Points, options: IsoflopOptions): { budgets: Array<{ flops: number; points: BudgetPoints }>; dropped: number } {
   const tol = options.tolerance ?? 0.1;
-  if (!(tol > 0) || !Number.isFinite(tol)) throw new ScalingLabError('bad-option', `${FN}: tolerance must be a positive fraction, got ${tol}.`);
+  if (!(tol > 0) || !Number.isFinite(tol)) throw new ScalingLabError('bad-option', `${FN}: tolerance must be a positive fraction, got ${tol}.`, 'e.g. tolerance: 0.1 (runs within 10% of a budget belong to it).');
   const members = new Map<number, number[]>();
   let dropped = 0;
   if (options.budgets !== undefined) {
@@ -149,6 +149,10 @@ function groupBudgets(p: Points, options: IsoflopOptions): { budgets: Array<{ fl
       if (Math.abs(Math.log(c / best)) <= Math.log1p(tol)) members.set(best, [...(members.get(best) ?? []), i]);
       else dropped++;
     });
+    if (dropped === p.flops.length) {
+      throw new ScalingLabError('empty-selection', `${FN}: no run's compute is within ${fmt(100 * tol)}% of the budgets ${budgets.map((b) => fmt(b)).join(', ')}.`,
+        `the runs' compute ranges from ${fmt(Math.min(...p.flops))} to ${fmt(Math.max(...p.flops))} FLOPs: give budgets near those, or a larger tolerance.`);
+    }
     for (const b of budgets) if (!members.has(b)) members.set(b, []);
   } else {
     p.flops.forEach((c, i) => { const key = Number(c.toPrecision(6)); members.set(key, [...(members.get(key) ?? []), i]); });

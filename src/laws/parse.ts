@@ -1,4 +1,4 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
 import { FUNCTIONS, acceptsArity, isConstant, lawFunction } from './functions';
 
 /**
@@ -50,7 +50,8 @@ const OPERATORS = ['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus',
 /** Parses a law; throws a ScalingLabError naming the problem when it does not parse or uses an unknown function. */
 export function parseLaw(text: string, fn: string): ParsedLaw {
   if (typeof text !== 'string' || text.trim() === '') {
-    throw new ScalingLabError('bad-expression', `${fn}: the law must be a non-empty expression string or a built-in name.`);
+    throw new ScalingLabError('bad-expression', `${fn}: the law must be a non-empty expression string or a built-in name, got ${describeValue(text)}.`,
+      "e.g. 'E + A / N^alpha + B / D^beta', or a built-in name such as 'chinchilla' (docs/laws.md).");
   }
   let node: MathNode;
   try {

@@ -1,4 +1,4 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, checkOptionKeys, describeValue } from '../errors';
 import { attachDisplay } from '../display-hook';
 import { fmt } from '../util/format';
 
@@ -51,6 +51,8 @@ export interface PaperCheckResult {
 
 /** Five significant digits: enough to set ours against the paper's published values. */
 const num = (x: number) => fmt(x, 5);
+/** A row's fields (a misspelt one, e.g. tolerance or stderr, would otherwise be ignored). */
+const ROW_KEYS = ['quantity', 'ours', 'oursStderr', 'paper', 'paperStderr', 'k', 'range', 'direction', 'source'];
 const MAX_K = 3;
 const DEFAULT_K = 2;
 
@@ -68,7 +70,9 @@ function checkFinite(v: PaperValue, key: 'ours' | 'oursStderr' | 'paper' | 'pape
 }
 
 /** Applies the row's rule: a range the paper gives, or k combined standard errors. */
-function judge(v: PaperValue): PaperCheckRow {
+function judge(v: PaperValue, i: number): PaperCheckRow {
+  if (!v || typeof v !== 'object') bad(`row ${i} must be an object, got ${describeValue(v)}.`, "e.g. { quantity: 'depth exponent', ours, oursStderr, paper, paperStderr, source }.");
+  checkOptionKeys(`checkAgainstPaper: row ${i} ('${String(v.quantity)}')`, v, ROW_KEYS);
   if (typeof v.quantity !== 'string' || !v.quantity) bad('every row needs a quantity (what is compared).', "e.g. { quantity: 'depth exponent', ... }.");
   if (typeof v.source !== 'string' || !v.source) bad(`'${v.quantity}': give the source of the paper's number.`, "e.g. source: 'Liu et al. 2026, Fig. 3'.");
   checkFinite(v, 'ours');
@@ -115,11 +119,11 @@ export function checkAgainstPaper(values: PaperValue[]): PaperCheckResult {
   if (!Array.isArray(values) || values.length === 0) {
     bad('give a non-empty array of { quantity, ours, oursStderr, paper, paperStderr, k | range, direction, source }.', 'one row per number compared with a paper.');
   }
-  const rows = values.map(judge);
+  const rows = values.map((v, i) => judge(v, i));
   const text = `Our numbers against the papers'\n${rows.map(rowText).join('\n')}`;
   const failed = rows.filter((r) => !r.passed);
   if (failed.length) {
-    throw new ScalingLabError('paper-check-failed', `${failed.length} of ${rows.length} numbers are outside the tolerance their uncertainties allow:\n${text}`);
+    throw new ScalingLabError('paper-check-failed', `${failed.length} of ${rows.length} numbers are outside the tolerance their uncertainties allow:\n${text}`, 'a FAIL row means the reproduction disagrees with the paper: find out why (an input, a setting, the paper\'s own spread) before changing anything; the tolerance comes from the uncertainties alone.');
   }
   return attachDisplay({ kind: 'paper-check' as const, rows, passed: true, summary: () => text });
 }
@@ -138,6 +142,9 @@ export interface PerturbationResult {
  * input tests nothing.
  */
 export function checkFails(label: string, check: () => unknown): PerturbationResult {
+  if (typeof check !== 'function') {
+    throw new ScalingLabError('bad-input', `checkFails: check must be a function, got ${describeValue(check)}.`, "pass the check to run, e.g. checkFails('doubled width', () => checkAgainstPaper([...])).");
+  }
   try {
     check();
   } catch (e) {

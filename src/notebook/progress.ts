@@ -1,6 +1,7 @@
 import type { ProgressCallback, ProgressEvent } from '../progress';
 import { displayBundle, inKernel, newDisplayId } from './kernel';
 import { escapeHtml } from './table';
+import { ScalingLabError, checkOptionKeys, describeValue } from '../errors';
 
 export interface ProgressBarOptions {
   /** Label shown before the bar; defaults to the event's task. */
@@ -71,6 +72,10 @@ export function progressHtml(e: ProgressEvent, label?: string): string {
  * ending at 100%; outside a notebook it is silent unless `{ console: true }`.
  */
 export function progressBar(options: ProgressBarOptions = {}): ProgressBar {
+  checkOptionKeys('progressBar', options, ['label', 'console', 'minIntervalMs', 'width']);
+  if (options.width !== undefined && !(Number.isInteger(options.width) && options.width >= 1 && options.width <= 500)) {
+    throw new ScalingLabError('bad-option', `progressBar: width must be a whole number of characters from 1 to 500, got ${describeValue(options.width)}.`, 'e.g. width: 30 (the default).');
+  }
   const minInterval = options.minIntervalMs ?? 150;
   const notebook = inKernel();
   const displayId = notebook ? newDisplayId('scalinglab-progress') : null;

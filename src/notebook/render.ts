@@ -75,6 +75,9 @@ function fitBundle(fit: FitLike, chart: ShowOptions['chart']): MimeBundle {
 
 function checkShowOptions(options: ShowOptions): void {
   checkOptionKeys('show', options, SHOW_OPTIONS);
+  if (options.maxRows !== undefined && !(Number.isInteger(options.maxRows) && options.maxRows >= 1)) {
+    throw new ScalingLabError('bad-option', `show: maxRows must be a whole number >= 1, got ${JSON.stringify(options.maxRows)}.`, 'e.g. show(table, { maxRows: 50 }).');
+  }
   if (options.chart !== undefined && options.chart !== 'fit' && options.chart !== 'residuals') {
     throw new ScalingLabError('bad-option', `show: chart must be 'fit' or 'residuals', got ${JSON.stringify(options.chart)}.`, "e.g. show(fit, { chart: 'residuals' }).");
   }

@@ -1,6 +1,6 @@
 import type { DataFrame } from '../data';
 import { toDataFrame, parseCSV, type Columns } from '../data';
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
 
 /**
  * Tagged templates: the canonical, plain-TypeScript form of the `%%csv` and `%%law` cell magics.
@@ -12,8 +12,11 @@ import { ScalingLabError } from '../errors';
  *   const mylaw = law`E + A / N^alpha + B / D^beta`;
  */
 
-function templateText(strings: TemplateStringsArray | string, values: unknown[]): string {
+function templateText(fn: string, strings: TemplateStringsArray | string, values: unknown[]): string {
   if (typeof strings === 'string') return strings;
+  if (!Array.isArray((strings as { raw?: unknown } | null)?.raw)) {
+    throw new ScalingLabError('bad-value', `${fn}: expects a tagged template or a string, got ${describeValue(strings)}.`, `write ${fn}\`...\` or ${fn}('...text...').`);
+  }
   return String.raw({ raw: strings.raw }, ...values);
 }
 
@@ -29,7 +32,7 @@ export function csvColumns(text: string): Columns {
 
 /** `csv\`...\`` (or `csv(text)`): CSV text to a danfo DataFrame (numeric columns become numbers). */
 export function csv(strings: TemplateStringsArray | string, ...values: unknown[]): DataFrame {
-  return toDataFrame(csvColumns(templateText(strings, values)));
+  return toDataFrame(csvColumns(templateText('csv', strings, values)));
 }
 
 /**
@@ -37,7 +40,7 @@ export function csv(strings: TemplateStringsArray | string, ...values: unknown[]
  * comments dropped, and a leading `L =` / `loss =` removed, so a multi-line cell reads naturally.
  */
 export function law(strings: TemplateStringsArray | string, ...values: unknown[]): string {
-  const text = templateText(strings, values)
+  const text = templateText('law', strings, values)
     .split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean).join(' ')
     .replace(/^\s*(L|loss)\s*=(?!=)\s*/, '').trim();
   if (!text) throw new ScalingLabError('bad-value', 'law: the expression is empty.', "write e.g. law`E + A / N^alpha + B / D^beta`");

@@ -90,7 +90,7 @@ export function compareRecipes(data: DataInput | Record<string, DataInput>, opti
 
 function settingsOf(options: CompareOptions): Settings {
   const mode = options.exponents ?? 'shared';
-  if (mode !== 'shared' && mode !== 'per-recipe') throw new ScalingLabError('bad-option', `${FN}: exponents must be 'shared' or 'per-recipe', got ${String(mode)}.`);
+  if (mode !== 'shared' && mode !== 'per-recipe') throw new ScalingLabError('bad-option', `${FN}: exponents must be 'shared' or 'per-recipe', got ${String(mode)}.`, "'shared' (the default) fits one set of exponents for all recipes; 'per-recipe' frees them per recipe.");
   const minPoints = options.minPoints ?? 8;
   if (!Number.isInteger(minPoints) || minPoints < 3) throw new ScalingLabError('bad-option', `${FN}: minPoints must be an integer >= 3, got ${String(minPoints)}.`);
   return {

@@ -75,14 +75,14 @@ function checkBudget(b: RankingBudget, k: number): void {
   }
   b.sigma.forEach((s, i) => {
     if (Number.isFinite(b.measured[i]) && Number.isFinite(b.predicted[i]) && !(s >= 0 && Number.isFinite(s))) {
-      throw new ScalingLabError('bad-input', `${FN}: budget '${b.label}', item ${b.names?.[i] ?? i}: sigma must be a finite number >= 0, got ${s}.`);
+      throw new ScalingLabError('bad-input', `${FN}: budget '${b.label}', item ${b.names?.[i] ?? i}: sigma must be a finite number >= 0, got ${s}.`, 'give each measurement\'s standard error (0 for exact values).');
     }
   });
 }
 
 export function rankAgreement(budgets: RankingBudget[], options: RankAgreementOptions = {}): RankAgreement {
   checkOptionKeys(FN, options, ['draws', 'seed']);
-  if (!Array.isArray(budgets) || budgets.length === 0) throw new ScalingLabError('bad-input', `${FN}: give a non-empty array of budgets { label, predicted, measured, sigma }.`);
+  if (!Array.isArray(budgets) || budgets.length === 0) throw new ScalingLabError('bad-input', `${FN}: give a non-empty array of budgets { label, predicted, measured, sigma }.`, 'one entry per budget, e.g. [{ label: 1e20, predicted: [...], measured: [...], sigma: [...] }].');
   budgets.forEach(checkBudget);
   const draws = options.draws ?? 2000;
   if (!Number.isInteger(draws) || draws < 10) throw new ScalingLabError('bad-option', `${FN}: draws must be an integer >= 10, got ${draws}.`);

@@ -11,9 +11,11 @@ export function isRecipeMap(data: unknown): data is Record<string, DataInput> {
   if (!data || typeof data !== 'object' || Array.isArray(data) || isDataFrame(data)) return false;
   const values = Object.values(data as Record<string, unknown>);
   if (values.length === 0) return false;
-  return values.every((v) => {
+  const records = (v: unknown[]) => v.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+  // An empty recipe ({ A: runs, B: [] }) still makes a map (its emptiness is reported by name), but not all-empty columns.
+  return values.some((v) => !Array.isArray(v) || v.length > 0) && values.every((v) => {
     if (typeof v === 'string' || isDataFrame(v)) return true;
-    if (Array.isArray(v)) return v.length > 0 && v.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r));
+    if (Array.isArray(v)) return records(v);
     return !!v && typeof v === 'object' && !ArrayBuffer.isView(v);
   });
 }

@@ -35,11 +35,14 @@ export function makeTick(signal: AbortSignal | undefined): () => Promise<void> {
   };
 }
 
-/** The error a run rejects with once its signal aborts: the signal's own reason when it is an Error. */
+/**
+ * The error a run rejects with once its signal aborts: the caller's own reason when it is an Error,
+ * otherwise (abort() without a reason gives a DOMException named AbortError) the package's 'aborted'.
+ */
 export function abortError(signal: AbortSignal): Error {
   const reason = (signal as AbortSignal & { reason?: unknown }).reason;
-  if (reason instanceof Error) return reason;
-  const err = new ScalingLabError('aborted', 'runToy: aborted by the caller (AbortSignal).');
+  if (reason instanceof Error && !(typeof DOMException !== 'undefined' && reason instanceof DOMException)) return reason;
+  const err = new ScalingLabError('aborted', 'runToy: aborted by the caller (AbortSignal).', 'run it again to start over; nothing was kept from the aborted run.');
   err.name = 'AbortError';
   return err;
 }

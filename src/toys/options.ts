@@ -90,7 +90,7 @@ export function resolveCommonOptions(given: OptionValues): ResolvedCommonOptions
   const { seed = 0, backend = 'auto', onProgress, signal, stopAfter } = given;
   if (stopAfter !== undefined) intOption(given, 'stopAfter', 1);
   const maxMemoryMB = numberOption({ maxMemoryMB: DEFAULT_MAX_MEMORY_MB, ...given }, 'maxMemoryMB');
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) badOption('seed', `must be a number, got ${JSON.stringify(seed)}.`, 'pass e.g. seed: 0.');
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) badOption('seed', `must be an integer, got ${JSON.stringify(seed)}.`, 'pass e.g. seed: 0.');
   if (backend !== 'auto' && !toyBackends.includes(backend as ToyBackend)) {
     badOption('backend', `must be one of ${toyBackends.join(', ')} or 'auto', got ${JSON.stringify(backend)}.`, 'leave it out to use the best available backend.');
   }

@@ -85,6 +85,9 @@ export async function recordToyRun<N extends ToyName>(name: N, options: ToyOptio
   };
 }
 
+/** The parts of a record that loading and labelling read. */
+const RECORD_PARTS = ['options', 'code', 'machine', 'curves', 'result'] as const;
+
 /** Reads a recorded run from a path (or takes it as it is) and checks its format. */
 export function readRecordedRun(source: string | RecordedRun): RecordedRun {
   let rec: RecordedRun;
@@ -95,6 +98,10 @@ export function readRecordedRun(source: string | RecordedRun): RecordedRun {
   }
   if (!rec || rec.format !== RECORDED_FORMAT || !(toyNames as readonly string[]).includes(rec.toy)) {
     throw new ScalingLabError('bad-input', `loadRecordedRun: '${typeof source === 'string' ? source : 'the object'}' is not a recorded toy run (format ${RECORDED_FORMAT}).`, 'record runs with scripts/record-run.js.');
+  }
+  const missing = RECORD_PARTS.filter((k) => !rec[k] || typeof rec[k] !== 'object');
+  if (missing.length) {
+    throw new ScalingLabError('bad-input', `loadRecordedRun: the recorded run '${typeof source === 'string' ? source : 'object'}' has no ${missing.join(', ')}: it is truncated or edited.`, 'record it again with scripts/record-run.js.');
   }
   return rec;
 }

@@ -26,7 +26,8 @@ export function stabilityWord(stable: boolean | null): string {
   return stable === null ? 'not measured: too few points' : stable ? 'stable' : 'still drifting';
 }
 
-export function toyStability(full: ToyExponent, half: HalfBudgetExponent, method: string): ToyStability {
+export function toyStability(full: ToyExponent, half: HalfBudgetExponent, method: string): ToyStability | null {
+  if (!Number.isFinite(half.value)) return null; // too few points in half the budget: not measured, rather than NaN
   const drift = full.value - half.value;
   const se = Math.sqrt(half.stderr ** 2 + full.stderr ** 2);
   return {

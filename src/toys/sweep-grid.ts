@@ -59,9 +59,17 @@ function checkFactors(name: ToyName, vary: unknown, fixed: Record<string, unknow
   return factors as Array<[string, unknown[]]>;
 }
 
+/** Most configurations a sweep may have. */
+const MAX_CONFIGURATIONS = 1000;
+
 /** The grid: the cartesian product of the factors' values, the first factor varying slowest. */
 export function sweepGrid(name: ToyName, vary: unknown, fixed: Record<string, unknown>, baseSeed: number): Configuration[] {
   const factors = checkFactors(name, vary, fixed);
+  const size = factors.reduce((n, [, values]) => n * values.length, 1);
+  if (size > MAX_CONFIGURATIONS) {
+    sweepError(name, `the grid has ${size} configurations (${factors.map(([f, v]) => `${v.length} ${f}`).join(' x ')}), more than ${MAX_CONFIGURATIONS}: each is a full training run.`,
+      'vary fewer values at once (a few per factor), or split the sweep into parts.');
+  }
   let grid: Array<Record<string, unknown>> = [{}];
   for (const [factor, values] of factors) grid = grid.flatMap((partial) => values.map((v) => ({ ...partial, [factor]: v })));
   return grid.map((values) => ({ values, key: canonicalKey(values), seed: configurationSeed(baseSeed, values) }));

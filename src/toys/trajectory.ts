@@ -1,4 +1,4 @@
-import { ScalingLabError } from '../errors';
+import { ScalingLabError, describeValue } from '../errors';
 import { DataFrame, dataFrameColumns, isDataFrame, toDataFrame } from '../data/frame';
 import { SlopeFit, logLogSlope } from '../util/stats';
 
@@ -39,6 +39,9 @@ function columnsOf(curves: Curves): Record<string, ArrayLike<number>> {
  * settling; one still converging shows it drifting.
  */
 export function exponentAlongTraining(result: { curves: Curves; points?: { xLabel: string } }, options: ExponentAlongTrainingOptions = {}): ExponentAlongTraining {
+  if (!result || typeof result !== 'object' || !result.curves || typeof result.curves !== 'object') {
+    throw new ScalingLabError('bad-input', `exponentAlongTraining: expects a toy result with curves, got ${describeValue(result).slice(0, 60)}.`, 'pass the result of runToy or loadRecordedRun.');
+  }
   const cols = columnsOf(result.curves);
   const names = Object.keys(cols);
   const x = options.x ?? result.points?.xLabel ?? 'depth';

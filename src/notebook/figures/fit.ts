@@ -159,7 +159,7 @@ function floorTrace(c: FitChart): Trace | null {
 export function fitFigure(fit: FitLike, options: { x?: string; maxGroups?: number; title?: string } = {}): PlotlyFigure {
   const vars = fit.data.variables;
   const x = options.x ?? mainVariable(fit);
-  if (!(x in vars)) throw new ScalingLabError('bad-value', `plots.fit: unknown variable '${x}'; the fit has ${Object.keys(vars).join(', ')}.`);
+  if (!(x in vars)) throw new ScalingLabError('bad-value', `plots.fit: unknown variable '${x}'; the fit has ${Object.keys(vars).join(', ')}.`, `pass x: one of ${Object.keys(vars).join(', ')} (the law's variables), or leave it out.`);
   const c = fitChart(fit, x);
   const groups = settings(c);
   const fewGroups = groups.length <= (options.maxGroups ?? 10);

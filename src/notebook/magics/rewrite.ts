@@ -45,7 +45,7 @@ export function rewriteCell(code: string): string | null {
   let changed = false;
   const out = lines.map((line) => {
     const t = line.trim();
-    if (t.startsWith('%%')) throw new MagicError(`cell magic ${t.split(/\s/)[0]} must be on the first line of the cell.`);
+    if (t.startsWith('%%')) throw new MagicError(`cell magic ${t.split(/\s/)[0]} must be on the first line of the cell.`, 'move it to a cell of its own, on the first line (the rest of the cell is its body).');
     const m = LINE_MAGIC.exec(t);
     if (!m || line.search(/\S/) !== 0) return line;
     changed = true;
