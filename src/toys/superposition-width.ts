@@ -20,7 +20,7 @@ export interface SuperpositionWidthOptions {
   features: number;
   /** Hidden widths m. Default [10, 15, 25, 39, 63, 100]. */
   widths: number[];
-  /** AdamW steps per width. Default 3000 (numpy reference: 4000; 3000 measured here: strong 1.03, weak alpha 1.5 0.58). */
+  /** AdamW steps per width. Default 3000 (numpy reference: 4000; notebook 02 at 3000: strong 1.01 and weak 0.77 at alpha 1.5). */
   steps: number;
   /** Samples per step. Default 256. */
   batch: number;
