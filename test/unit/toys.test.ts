@@ -78,7 +78,7 @@ test('resolved options: defaults per toy and regime, in the order the summary li
   assert.equal(depth.seed, 4);
   assert.equal(depth.backend, 'auto');
   assert.deepEqual(Object.keys(resolveToyOptions('softmax-time', { onProgress: () => undefined })),
-    ['seed', 'backend', 'temperature', 'vocab', 'dim', 'steps', 'batch', 'lr', 'logEvery', 'fitRange', 'onProgress']);
+    ['seed', 'backend', 'temperature', 'vocab', 'dim', 'steps', 'batch', 'lr', 'logEvery', 'fitRange', 'optimizer', 'head', 'inputSpectrum', 'onProgress']);
   assert.deepEqual(Object.keys(weak), ['seed', 'backend', 'regime', 'alpha', 'features', 'widths', 'steps', 'batch', 'lr', 'warmup', 'lrFloor', 'logEvery', 'finalFraction', 'gamma']);
 });
 
