@@ -15,11 +15,12 @@ OpenBLAS (libopenblas0-pthread) first on the library path, one thread, and says 
 Written from the description in docs/toys.md#residual-depth (the authors' code is not copied).
 """
 import argparse
-import json
 import math
 import time
 
 import torch
+
+from torch_timing import add_timing_options, report
 
 EPS = torch.finfo(torch.float32).eps
 
@@ -53,8 +54,7 @@ class Net(torch.nn.Module):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=200)
-    ap.add_argument("--warmup", type=int, default=20)
+    add_timing_options(ap, steps=200, threads=1)
     ap.add_argument("--depths", default="2,4,8,16")
     ap.add_argument("--teacher-depth", type=int, default=64)
     ap.add_argument("--dim", type=int, default=16)
@@ -62,7 +62,6 @@ def main():
     ap.add_argument("--pool", type=int, default=65536)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.01)
-    ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -86,9 +85,7 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
-    dt = time.perf_counter() - t0
-    print(json.dumps({"steps_per_s": a.steps / dt, "seconds": dt, "steps": a.steps, "threads": torch.get_num_threads(),
-                      "torch": torch.__version__, "final_loss": float(loss)}))
+    report(a.steps, t0, final_loss=float(loss))
 
 
 if __name__ == "__main__":

@@ -12,23 +12,22 @@ OpenBLAS (libopenblas0-pthread) first on the library path, one thread, and says 
 Written from the description in docs/toys.md#softmax-time (the authors' code is not copied).
 """
 import argparse
-import json
 import math
 import time
 
 import torch
 
+from torch_timing import add_timing_options, report
+
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--warmup", type=int, default=20)
+    add_timing_options(ap, steps=300, threads=1)
     ap.add_argument("--vocab", type=int, default=128)
     ap.add_argument("--dim", type=int, default=32)
     ap.add_argument("--batch", type=int, default=1024)
     ap.add_argument("--temperature", type=float, default=1e-3)
     ap.add_argument("--lr", type=float, default=0.08)
-    ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -52,9 +51,7 @@ def main():
         opt.zero_grad()
         loss.backward()
         opt.step()
-    dt = time.perf_counter() - t0
-    print(json.dumps({"steps_per_s": a.steps / dt, "seconds": dt, "steps": a.steps, "threads": torch.get_num_threads(),
-                      "torch": torch.__version__, "final_loss": float(loss)}))
+    report(a.steps, t0, final_loss=float(loss))
 
 
 if __name__ == "__main__":

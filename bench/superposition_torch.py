@@ -10,11 +10,12 @@ OpenBLAS (libopenblas0-pthread) first on the library path, one thread, and says 
 Written from the description in docs/toys.md#superposition-width (the authors' code is not copied).
 """
 import argparse
-import json
 import math
 import time
 
 import torch
+
+from torch_timing import add_timing_options, report
 
 
 class SignedAdamW(torch.optim.Optimizer):
@@ -52,14 +53,12 @@ class SignedAdamW(torch.optim.Optimizer):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--warmup", type=int, default=20)
+    add_timing_options(ap, steps=300, threads=0)
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--m", type=int, default=100)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--alpha", type=float, default=1.5)
     ap.add_argument("--gamma", type=float, default=-1.0)
-    ap.add_argument("--threads", type=int, default=0)
     a = ap.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
@@ -82,9 +81,7 @@ def main():
         opt.zero_grad()
         loss.backward()
         opt.step()
-    dt = time.perf_counter() - t0
-    print(json.dumps({"steps_per_s": a.steps / dt, "seconds": dt, "steps": a.steps, "threads": torch.get_num_threads(),
-                      "torch": torch.__version__, "final_loss_summed": float(loss) * n}))
+    report(a.steps, t0, final_loss_summed=float(loss) * n)
 
 
 if __name__ == "__main__":
