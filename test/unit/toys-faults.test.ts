@@ -83,17 +83,20 @@ test('memory: every toy estimates its memory, and the estimate bounds what a run
       const { runToy } = require(process.argv[1]);
       (async () => {
         await runToy('softmax-time', { steps: 2 });
-        global.gc();
+        const collect = () => { global.gc(); global.gc(); };
+        collect();
         const m0 = process.memoryUsage().arrayBuffers;
         let peak = 0;
-        const sample = () => { global.gc(); peak = Math.max(peak, process.memoryUsage().arrayBuffers - m0); };
+        const sample = () => { collect(); peak = Math.max(peak, process.memoryUsage().arrayBuffers - m0); };
         await runToy(process.argv[2], { ...JSON.parse(process.argv[3]), onProgress: sample });
         console.log(JSON.stringify({ peak }));
       })();`, [name, JSON.stringify(opts)]);
     assert.equal(r.status, 0, r.stderr);
     const { peak } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { peak: number };
-    // slack: 32 MB of ArrayBuffers the collector has not yet released (measured up to 28 MB on a quiet run)
-    assert.ok(peak <= estimate + 32 * 2 ** 20, `${name}: measured ${(peak / 2 ** 20).toFixed(1)} MB above the estimate ${(estimate / 2 ** 20).toFixed(1)} MB`);
+    // Two collections per sample: backing stores freed by one collection are released only by the next, and with
+    // one collection the count carried up to 34 MB of dead tfjs operands at random moments (a CI run failed on it).
+    // Slack: 2 MB for the small buffers the process makes meanwhile (stdout, tfjs bookkeeping).
+    assert.ok(peak <= estimate + 2 * 2 ** 20, `${name}: measured ${(peak / 2 ** 20).toFixed(1)} MB above the estimate ${(estimate / 2 ** 20).toFixed(1)} MB`);
     // the estimate takes the worst case (every batch at its capacity of active features), so it may be a few times the typical use
     assert.ok(peak >= 0.25 * estimate, `${name}: estimate ${(estimate / 2 ** 20).toFixed(1)} MB far above the measured ${(peak / 2 ** 20).toFixed(1)} MB`);
   }
