@@ -30,16 +30,19 @@ export interface PoolHandlers {
   /** Steps done so far by job `index`. */
   onProgress(index: number, done: number): void;
   signal?: AbortSignal;
+  /** The order in which the jobs are handed out (a permutation of their indices). Default: index order. */
+  order?: number[];
 }
 
 /**
- * Runs the jobs on `workers` worker threads, each taking the next job when it finishes one; results in
- * job order. The first error, or an abort of the signal, terminates every worker and rejects.
+ * Runs the jobs on `workers` worker threads, each taking the next job (in `h.order`) when it finishes
+ * one; results in job order. The first error, or an abort of the signal, terminates every worker and rejects.
  */
 export function runPool<J, R>(script: string, jobs: J[], workers: number, h: PoolHandlers): Promise<R[]> {
   return new Promise<R[]>((resolve, reject) => {
     const results: R[] = new Array(jobs.length);
     const pool: Worker[] = [];
+    const order = h.order ?? jobs.map((_, i) => i);
     let next = 0;
     let finished = 0;
     let settled = false;
@@ -55,8 +58,9 @@ export function runPool<J, R>(script: string, jobs: J[], workers: number, h: Poo
     if (h.signal?.aborted) return onAbort();
     h.signal?.addEventListener('abort', onAbort, { once: true });
     const feed = (w: Worker) => {
-      if (next < jobs.length) {
-        const message: JobMessage<J> = { index: next, job: jobs[next++] };
+      if (next < order.length) {
+        const index = order[next++];
+        const message: JobMessage<J> = { index, job: jobs[index] };
         w.postMessage(message);
       }
     };

@@ -9,6 +9,7 @@ import { commonOptionNames, resolveCommonOptions } from './options';
 import { ResolvedToyOptions, ToyName, ToyOptions, toyNames, toys } from './registry';
 import type { ShownToyOptions } from './result';
 import { Configuration, sweepGrid } from './sweep-grid';
+import { dispatchOrder } from './sweep-order';
 import { SWEEP_WORKER, runPool } from './sweep-pool';
 import { SweepJob, SweepRunResult, sweepColumns, sweepRow } from './sweep-row';
 import { sweepSummary } from './sweep-summary';
@@ -95,6 +96,7 @@ export async function sweepToy<N extends ToyName>(name: N, options: SweepOptions
       report(done.reduce((a, b) => a + b, 0), undefined, `sweep ${name}: ${done.filter((x, j) => x >= totals[j]).length}/${grid.length} configurations`);
     },
     signal: signalOf(common.signal),
+    order: dispatchOrder(Object.values(vary as Record<string, unknown[]>).map((v) => v.length), totals),
   });
   const rows = grid.map((c, i) => sweepRow(c, results[i]));
   const expected = [...new Set(rows.map((r) => r.expected))];
