@@ -26,3 +26,6 @@ export { sweepTrend } from './sweep-trend';
 export type { SweepTrend, TrendEstimate } from './sweep-trend';
 export { exponentAlongTraining } from './trajectory';
 export type { ExponentAlongTraining, ExponentAlongTrainingOptions } from './trajectory';
+// which interventions change an exponent and which only move a coefficient (notebook 09)
+export { exponentAndCoefficient, interventionEffect } from './intervention';
+export type { ExponentAndCoefficient, InterventionEffect, InterventionVerdict, Shift } from './intervention';

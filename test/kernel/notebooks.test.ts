@@ -21,7 +21,7 @@ function runOnce(name: string): ReturnType<typeof runNotebook> {
 
 test('notebooks/ holds the quickstart and one walkthrough notebook per claim', () => {
   for (const n of ['00-quickstart', '01-time-one-third', '02-width-superposition', '03-depth-ensemble',
-    '04-coefficients-of-chinchilla', '05-shape-and-frontier', '06-compare-recipes', '07-your-runs']) {
+    '04-coefficients-of-chinchilla', '05-shape-and-frontier', '06-compare-recipes', '07-your-runs', '09-what-changes-the-class']) {
     assert.ok(notebooks.includes(`${n}.ipynb`), `${n}.ipynb missing; found: ${notebooks.join(', ')}`);
   }
 });

@@ -1,0 +1,91 @@
+import { ScalingLabError } from '../errors';
+import type { Estimate } from '../fit/powerLaw';
+import { tQuantile } from '../util/stats';
+
+/** loss ~ coefficient x^(-exponent), fitted by least squares on log loss against log x. */
+export interface ExponentAndCoefficient {
+  exponent: Estimate;
+  /** c, the loss the law gives at x = 1; stderr by the delta method, interval exp of log c's. */
+  coefficient: Estimate;
+  /** log c (the intercept) and its standard error: coefficients are compared on this scale. */
+  logCoefficient: { value: number; stderr: number };
+  n: number;
+}
+
+/** What an intervention did to a run's law, by the rule in `rule`. */
+export type InterventionVerdict = 'changes the exponent' | 'moves only the coefficient' | 'no detectable effect';
+
+/** A shift (intervened minus baseline), its combined standard error, and their ratio. */
+export interface Shift { value: number; stderr: number; sigmas: number }
+
+export interface InterventionEffect {
+  exponentShift: Shift;
+  /** Shift of log c: the coefficient's ratio is exp(value). */
+  logCoefficientShift: Shift;
+  coefficientRatio: number;
+  verdict: InterventionVerdict;
+  k: number;
+  rule: string;
+}
+
+function badPoints(message: string): never {
+  throw new ScalingLabError('bad-input', `exponentAndCoefficient: ${message}`,
+    'pass the points a power law was fitted on, e.g. a toy result\'s or sweep row\'s `points` ({ x, loss }), with at least 3 positive pairs.');
+}
+
+/**
+ * The exponent and coefficient of loss ~ c x^(-exponent) over `points`, with standard errors: the
+ * ordinary least-squares line of log loss on log x (the toys' own fit), whose intercept is log c,
+ * se(log c) = s sqrt(1/n + mean(log x)^2 / Sxx). Successive points of one run are correlated, so
+ * read the standard errors as lower bounds.
+ */
+export function exponentAndCoefficient(points: { x: number[]; loss: number[] }): ExponentAndCoefficient {
+  if (!points || !Array.isArray(points.x) || !Array.isArray(points.loss)) badPoints('points must be an object with arrays x and loss.');
+  if (points.x.length !== points.loss.length) badPoints(`x has ${points.x.length} values and loss ${points.loss.length}; they must pair up.`);
+  const bad = points.x.some((x, i) => !(x > 0 && points.loss[i] > 0 && Number.isFinite(x) && Number.isFinite(points.loss[i])));
+  if (bad) badPoints('every x and loss must be a positive finite number (the fit is on their logarithms).');
+  if (points.x.length < 3) badPoints(`${points.x.length} points leave no degree of freedom for the errors; at least 3 are needed.`);
+  const lx = points.x.map(Math.log), ly = points.loss.map(Math.log), n = lx.length;
+  const mx = lx.reduce((a, b) => a + b, 0) / n, my = ly.reduce((a, b) => a + b, 0) / n;
+  const sxx = lx.reduce((a, x) => a + (x - mx) ** 2, 0);
+  if (!(sxx > 0)) badPoints('all x are equal: the slope is not determined.');
+  const slope = lx.reduce((a, x, i) => a + (x - mx) * (ly[i] - my), 0) / sxx;
+  const intercept = my - slope * mx;
+  const s2 = lx.reduce((a, x, i) => a + (ly[i] - intercept - slope * x) ** 2, 0) / (n - 2);
+  const t = tQuantile(0.975, n - 2);
+  const seSlope = Math.sqrt(s2 / sxx), seIntercept = Math.sqrt(s2 * (1 / n + mx * mx / sxx));
+  const c = Math.exp(intercept);
+  return {
+    exponent: { value: -slope, stderr: seSlope, ci: [-slope - t * seSlope, -slope + t * seSlope] },
+    coefficient: { value: c, stderr: c * seIntercept, ci: [Math.exp(intercept - t * seIntercept), Math.exp(intercept + t * seIntercept)] },
+    logCoefficient: { value: intercept, stderr: seIntercept },
+    n,
+  };
+}
+
+function shift(a: { value: number; stderr: number }, b: { value: number; stderr: number }): Shift {
+  const value = b.value - a.value, stderr = Math.hypot(a.stderr, b.stderr);
+  return { value, stderr, sigmas: value / stderr };
+}
+
+/**
+ * Does an intervention change the exponent, or only move the coefficient? With k combined standard
+ * errors (default 2): "changes the exponent" when the exponents differ by more than k; "moves only the
+ * coefficient" when they agree within k and log c differs by more than k; "no detectable effect" otherwise.
+ */
+export function interventionEffect(baseline: ExponentAndCoefficient, intervened: ExponentAndCoefficient, k = 2): InterventionEffect {
+  if (!(typeof k === 'number' && k > 0 && Number.isFinite(k))) {
+    throw new ScalingLabError('bad-option', `interventionEffect: k must be a positive number of combined standard errors, got ${String(k)}.`, 'use k = 2 (the default) or another value up to 3.');
+  }
+  for (const [name, f] of [['baseline', baseline], ['intervened', intervened]] as const) {
+    if (!f || !f.exponent || !f.logCoefficient) {
+      throw new ScalingLabError('bad-input', `interventionEffect: ${name} is not a power-law fit.`, 'pass the results of exponentAndCoefficient(points) for the baseline and the intervened run.');
+    }
+  }
+  const exponentShift = shift(baseline.exponent, intervened.exponent);
+  const logCoefficientShift = shift(baseline.logCoefficient, intervened.logCoefficient);
+  const verdict: InterventionVerdict = Math.abs(exponentShift.sigmas) > k ? 'changes the exponent'
+    : Math.abs(logCoefficientShift.sigmas) > k ? 'moves only the coefficient' : 'no detectable effect';
+  const rule = `"changes the exponent" when the exponents differ by more than ${k} combined standard errors; "moves only the coefficient" when they agree within ${k} and log c differs by more than ${k}; "no detectable effect" otherwise`;
+  return { exponentShift, logCoefficientShift, coefficientRatio: Math.exp(logCoefficientShift.value), verdict, k, rule };
+}
