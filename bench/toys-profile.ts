@@ -50,7 +50,7 @@ async function softmaxPhases(): Promise<void> {
     ['forward product [B,d] x [d,2V] (tfjs wasm)', forward],
     ['softmax, KL and its gradient (JS, 2 exp per logit)', loss - normals - forward],
     ['gradient product x^T dz, with the transpose (tfjs wasm)', gradient],
-    ['optimizer and the rest', step - loss - gradient],
+    ['the rest: optimizer, bookkeeping (a remainder: noise can make it < 0)', step - loss - gradient],
   ];
   for (const [label, ms] of rows) console.log(`  ${label.padEnd(58)} ${ms.toFixed(3)} ms  ${(100 * ms / step).toFixed(0).padStart(3)}%`);
   console.log(`  ${'whole step'.padEnd(58)} ${step.toFixed(3)} ms`);
