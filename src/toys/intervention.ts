@@ -1,6 +1,6 @@
 import { ScalingLabError } from '../errors';
 import type { Estimate } from '../fit/powerLaw';
-import { tQuantile } from '../util/stats';
+import { linearFit, tQuantile } from '../util/stats';
 
 /** loss ~ coefficient x^(-exponent), fitted by least squares on log loss against log x. */
 export interface ExponentAndCoefficient {
@@ -35,9 +35,8 @@ function badPoints(message: string): never {
 
 /**
  * The exponent and coefficient of loss ~ c x^(-exponent) over `points`, with standard errors: the
- * ordinary least-squares line of log loss on log x (the toys' own fit), whose intercept is log c,
- * se(log c) = s sqrt(1/n + mean(log x)^2 / Sxx). Successive points of one run are correlated, so
- * read the standard errors as lower bounds.
+ * ordinary least-squares line of log loss on log x (linearFit, the toys' own fit), whose intercept is
+ * log c. Successive points of one run are correlated, so read the standard errors as lower bounds.
  */
 export function exponentAndCoefficient(points: { x: number[]; loss: number[] }): ExponentAndCoefficient {
   if (!points || !Array.isArray(points.x) || !Array.isArray(points.loss)) badPoints('points must be an object with arrays x and loss.');
@@ -45,21 +44,17 @@ export function exponentAndCoefficient(points: { x: number[]; loss: number[] }):
   const bad = points.x.some((x, i) => !(x > 0 && points.loss[i] > 0 && Number.isFinite(x) && Number.isFinite(points.loss[i])));
   if (bad) badPoints('every x and loss must be a positive finite number (the fit is on their logarithms).');
   if (points.x.length < 3) badPoints(`${points.x.length} points leave no degree of freedom for the errors; at least 3 are needed.`);
-  const lx = points.x.map(Math.log), ly = points.loss.map(Math.log), n = lx.length;
-  const mx = lx.reduce((a, b) => a + b, 0) / n, my = ly.reduce((a, b) => a + b, 0) / n;
-  const sxx = lx.reduce((a, x) => a + (x - mx) ** 2, 0);
-  if (!(sxx > 0)) badPoints('all x are equal: the slope is not determined.');
-  const slope = lx.reduce((a, x, i) => a + (x - mx) * (ly[i] - my), 0) / sxx;
-  const intercept = my - slope * mx;
-  const s2 = lx.reduce((a, x, i) => a + (ly[i] - intercept - slope * x) ** 2, 0) / (n - 2);
-  const t = tQuantile(0.975, n - 2);
-  const seSlope = Math.sqrt(s2 / sxx), seIntercept = Math.sqrt(s2 * (1 / n + mx * mx / sxx));
+  const lx = points.x.map(Math.log);
+  if (lx.every((x) => x === lx[0])) badPoints('all x are equal: the slope is not determined.');
+  const fit = linearFit(lx, points.loss.map(Math.log));
+  const slope = fit.slope, intercept = fit.intercept, seSlope = fit.stderr, seIntercept = fit.interceptStderr;
+  const t = tQuantile(0.975, lx.length - 2);
   const c = Math.exp(intercept);
   return {
     exponent: { value: -slope, stderr: seSlope, ci: [-slope - t * seSlope, -slope + t * seSlope] },
     coefficient: { value: c, stderr: c * seIntercept, ci: [Math.exp(intercept - t * seIntercept), Math.exp(intercept + t * seIntercept)] },
     logCoefficient: { value: intercept, stderr: seIntercept },
-    n,
+    n: lx.length,
   };
 }
 
@@ -84,6 +79,10 @@ export function interventionEffect(baseline: ExponentAndCoefficient, intervened:
   }
   const exponentShift = shift(baseline.exponent, intervened.exponent);
   const logCoefficientShift = shift(baseline.logCoefficient, intervened.logCoefficient);
+  if (!Number.isFinite(exponentShift.sigmas) || !Number.isFinite(logCoefficientShift.sigmas)) {
+    throw new ScalingLabError('bad-input', 'interventionEffect: the shifts have no finite size in standard errors (both fits exact, or an error not a number).',
+      'compare fits of noisy points (exponentAndCoefficient of a run\'s points): exact power laws carry no error to compare against.');
+  }
   const verdict: InterventionVerdict = Math.abs(exponentShift.sigmas) > k ? 'changes the exponent'
     : Math.abs(logCoefficientShift.sigmas) > k ? 'moves only the coefficient' : 'no detectable effect';
   const rule = `"changes the exponent" when the exponents differ by more than ${k} combined standard errors; "moves only the coefficient" when they agree within ${k} and log c differs by more than ${k}; "no detectable effect" otherwise`;

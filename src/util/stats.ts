@@ -96,10 +96,13 @@ export function logLogSlope(x: number[], y: number[]): SlopeFit {
   return { value: -lin.slope, stderr: lin.stderr, ci: [-lin.slope - lin.half, -lin.slope + lin.half], intercept: lin.intercept, r2: lin.r2, n: pts.length };
 }
 
-/** Ordinary least squares y = a + b x with the slope's standard error and 95% t half-width. */
-export function linearFit(x: number[], y: number[]): { slope: number; intercept: number; stderr: number; half: number; r2: number } {
+/**
+ * Ordinary least squares y = a + b x with the slope's standard error and 95% t half-width, and the
+ * intercept's standard error s sqrt(1/n + mean(x)^2 / Sxx).
+ */
+export function linearFit(x: number[], y: number[]): { slope: number; intercept: number; stderr: number; half: number; interceptStderr: number; r2: number } {
   const n = x.length;
-  if (n < 2) return { slope: NaN, intercept: NaN, stderr: NaN, half: NaN, r2: NaN };
+  if (n < 2) return { slope: NaN, intercept: NaN, stderr: NaN, half: NaN, interceptStderr: NaN, r2: NaN };
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
@@ -123,7 +126,8 @@ export function linearFit(x: number[], y: number[]): { slope: number; intercept:
   const df = n - 2;
   const stderr = df > 0 ? Math.sqrt(sse / df / sxx) : NaN;
   const half = df > 0 ? tQuantile(0.975, df) * stderr : NaN;
-  return { slope, intercept, stderr, half, r2: syy > 0 ? 1 - sse / syy : 1 };
+  const interceptStderr = df > 0 ? Math.sqrt((sse / df) * (1 / n + (mx * mx) / sxx)) : NaN;
+  return { slope, intercept, stderr, half, interceptStderr, r2: syy > 0 ? 1 - sse / syy : 1 };
 }
 
 
