@@ -162,15 +162,19 @@ function drawAxes(out: string[], sp: Subplot, layout: Layout): void {
   const { box, sx, sy } = sp;
   const xa = axisOf(layout, sp.xk), ya = axisOf(layout, sp.yk);
   out.push(`<rect x="${coord(box.x0)}" y="${coord(box.y1)}" width="${coord(box.x1 - box.x0)}" height="${coord(box.y0 - box.y1)}" fill="#fafafa" stroke="#bbb"/>`);
-  for (const t of ticksOf(sx, true)) {
-    const p = coord(toPx(sx, t));
-    out.push(`<line x1="${p}" x2="${p}" y1="${coord(box.y1)}" y2="${coord(box.y0 + 4)}" stroke="#e3e3e3"/>`
-      + `<text class="xtick" x="${p}" y="${coord(box.y0 + 16)}" text-anchor="middle">${esc(tickLabel(t))}</text>`);
+  // grid lines as one path and labels in one group per axis: a notebook holds dozens of these pictures
+  const xs = ticksOf(sx, true).map((t) => ({ p: coord(toPx(sx, t)), label: esc(tickLabel(t)) }));
+  const ys = ticksOf(sy, false).map((t) => ({ p: coord(toPx(sy, t)), below: coord(toPx(sy, t) + 4), label: esc(tickLabel(t)) }));
+  const grid = xs.map(({ p }) => `M${p} ${coord(box.y1)}V${coord(box.y0 + 4)}`).join('')
+    + ys.map(({ p }) => `M${coord(box.x0 - 4)} ${p}H${coord(box.x1)}`).join('');
+  if (grid) out.push(`<path class="grid" d="${grid}" stroke="#e3e3e3" fill="none"/>`);
+  if (xs.length) {
+    const y = coord(box.y0 + 16);
+    out.push(`<g text-anchor="middle">${xs.map(({ p, label }) => `<text class="xtick" x="${p}" y="${y}">${label}</text>`).join('')}</g>`);
   }
-  for (const t of ticksOf(sy, false)) {
-    const p = coord(toPx(sy, t));
-    out.push(`<line x1="${coord(box.x0 - 4)}" x2="${coord(box.x1)}" y1="${p}" y2="${p}" stroke="#e3e3e3"/>`
-      + `<text class="ytick" x="${coord(box.x0 - 6)}" y="${coord(toPx(sy, t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
+  if (ys.length) {
+    const x = coord(box.x0 - 6);
+    out.push(`<g text-anchor="end">${ys.map(({ below, label }) => `<text class="ytick" x="${x}" y="${below}">${label}</text>`).join('')}</g>`);
   }
   const xt = titleText(xa.title), yt = titleText(ya.title);
   if (xt) {

@@ -395,7 +395,7 @@ test('the HTML part carries a static SVG drawing of the chart, hidden once plotl
   const fig = plots.frontier(fakeFrontier());
   const svg = figureToSvg(fig);
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  assert.ok((svg.match(/<path /g) ?? []).length >= 6, 'frontier, references and N*/D*/shape lines');
+  assert.ok((svg.match(/<path d=/g) ?? []).length >= 6, 'frontier, references and N*/D*/shape lines');
   assert.ok((svg.match(/<circle /g) ?? []).length >= 3, 'the budget points');
   assert.match(svg, /compute C \(FLOPs\)/);
   assert.doesNotMatch(svg, /NaN/);
