@@ -182,7 +182,21 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
   return `${library}<div id="${id}" class="scalinglab-plot" style="width:100%;"></div>
 <div id="${id}-status"><div style="color:#888;font:12px sans-serif">Static picture; the interactive chart is drawn here by plotly.js ${PLOTLY_VERSION} when the notebook is trusted and plotly.js can load (from the Jupyter server's scalinglab kernel spec, or online).</div>${fallback}</div>
 <script type="text/javascript">
-(function () {
+${oneLine(drawScript(fig, id, height, waitMs))}
+</script>`;
+}
+
+/**
+ * Every line of the script ends a statement or a block, so dropping line breaks and indentation leaves
+ * the same program on one line: a notebook stores each output line as its own JSON string.
+ */
+function oneLine(script: string): string {
+  return script.replace(/\n\s*/g, '');
+}
+
+/** The script that loads plotly.js (loaderScript) and draws `fig` into the div `id`. */
+function drawScript(fig: PlotlyFigure, id: string, height: number, waitMs: number): string {
+  return `(function () {
   var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? { responsive: true } })};
   ${loaderScript(PLOTLY_CDN_URL, waitMs)}
   scalinglabWithPlotly(function (P) {
@@ -193,6 +207,5 @@ export function plotlyHtml(fig: PlotlyFigure, options: PlotlyHtmlOptions = {}): 
     el.style.minHeight = (fig.layout.height || ${height}) + "px";
     P.newPlot(el, fig.data, fig.layout, fig.config).then(function () { if (st) st.style.display = "none"; });
   });
-})();
-</script>`;
+})();`;
 }
