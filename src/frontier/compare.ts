@@ -46,6 +46,9 @@ export interface ComparedRow extends FrontierRow {
   bands: Partial<Record<'params' | 'tokens' | 'tokensPerParam' | 'loss', [number, number]>>;
 }
 
+/** The summary's words: an interval that holds 1 shows no difference, which is not agreement. */
+const VERDICT_WORDS = { agree: 'interval holds 1, not told apart', differ: 'interval excludes 1, they differ', 'no interval': 'no interval' } as const;
+
 /** A fit's allocation over the reference's at one budget: agree when the interval of the ratio holds 1. */
 export interface AllocationRatio {
   fit: string;
@@ -196,6 +199,6 @@ function comparisonSummary(r: FrontierComparison): string {
   for (const row of r.rows) {
     lines.push(`  ${fmt(row.flops, 3)} | ${row.fit} | ${fmt(row.params)}${ci(row.bands.params)} | ${fmt(row.tokens)} | ${fmt(row.tokensPerParam)}${ci(row.bands.tokensPerParam)} | ${fmt(row.loss)}`);
   }
-  for (const q of r.ratios) lines.push(`  ${q.quantity} ${q.fit} / ${q.reference} at ${fmt(q.flops, 3)}: ${fmt(q.ratio)}${ci(q.interval)}: ${q.verdict}`);
+  for (const q of r.ratios) lines.push(`  ${q.quantity} ${q.fit} / ${q.reference} at ${fmt(q.flops, 3)}: ${fmt(q.ratio)}${ci(q.interval)}: ${VERDICT_WORDS[q.verdict]}`);
   return lines.join('\n');
 }
