@@ -96,13 +96,17 @@ export function logLogSlope(x: number[], y: number[]): SlopeFit {
   return { value: -lin.slope, stderr: lin.stderr, ci: [-lin.slope - lin.half, -lin.slope + lin.half], intercept: lin.intercept, r2: lin.r2, n: pts.length };
 }
 
+/** What linearFit returns; the line passes through (meanX, meanY), where its error s / sqrt(n) is uncorrelated with the slope's. */
+export interface LinearFit { slope: number; intercept: number; stderr: number; half: number; interceptStderr: number; r2: number; meanX: number; meanY: number; meanStderr: number }
+
 /**
- * Ordinary least squares y = a + b x with the slope's standard error and 95% t half-width, and the
- * intercept's standard error s sqrt(1/n + mean(x)^2 / Sxx).
+ * Ordinary least squares y = a + b x with the slope's standard error and 95% t half-width, the
+ * intercept's standard error s sqrt(1/n + mean(x)^2 / Sxx), and the line's value at mean(x) (mean(y))
+ * with its standard error s / sqrt(n).
  */
-export function linearFit(x: number[], y: number[]): { slope: number; intercept: number; stderr: number; half: number; interceptStderr: number; r2: number } {
+export function linearFit(x: number[], y: number[]): LinearFit {
   const n = x.length;
-  if (n < 2) return { slope: NaN, intercept: NaN, stderr: NaN, half: NaN, interceptStderr: NaN, r2: NaN };
+  if (n < 2) return { slope: NaN, intercept: NaN, stderr: NaN, half: NaN, interceptStderr: NaN, r2: NaN, meanX: NaN, meanY: NaN, meanStderr: NaN };
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
@@ -127,7 +131,8 @@ export function linearFit(x: number[], y: number[]): { slope: number; intercept:
   const stderr = df > 0 ? Math.sqrt(sse / df / sxx) : NaN;
   const half = df > 0 ? tQuantile(0.975, df) * stderr : NaN;
   const interceptStderr = df > 0 ? Math.sqrt((sse / df) * (1 / n + (mx * mx) / sxx)) : NaN;
-  return { slope, intercept, stderr, half, interceptStderr, r2: syy > 0 ? 1 - sse / syy : 1 };
+  const meanStderr = df > 0 ? Math.sqrt(sse / df / n) : NaN;
+  return { slope, intercept, stderr, half, interceptStderr, r2: syy > 0 ? 1 - sse / syy : 1, meanX: mx, meanY: my, meanStderr };
 }
 
 
