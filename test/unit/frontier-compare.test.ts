@@ -38,6 +38,9 @@ test('compareFrontiers: fixed and free exponents on noiseless runs give the clos
   }
   assert.deepEqual(c.rows.map((r) => [r.fit, r.flops]), [['fixed', 1e20], ['free', 1e20], ['fixed', 1e23], ['free', 1e23]]);
   for (const q of c.ratios) assert.ok(Math.abs(q.ratio - 1) < 1e-5 && q.verdict === 'agree', `${q.ratio} ${q.verdict}`);
+  // an interval that holds 1 is reported as no difference found, never as agreement
+  assert.match(c.summary(), /interval holds 1, not told apart/);
+  assert.doesNotMatch(c.summary(), /: agree$/m);
   const e = c.exponents.find((x) => x.fit === 'fixed')!;
   assert.ok(Math.abs(e.allocation - 0.5) < 1e-12 && Math.abs(e.lossExponent + 1 / 6) < 1e-12);
   // the runs, placed by C = 6 * 12 m^2 l * D
